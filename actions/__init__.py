@@ -1,0 +1,1 @@
+"""actions package of Ung Intake."""

@@ -1,0 +1,22 @@
+"""`intake`: the one command line for operators and analysts (see docs/DESIGN notes).
+
+Each area registers its own Typer sub-app here, so `intake --help` lists everything.
+"""
+
+import typer
+
+app = typer.Typer(
+    name="intake",
+    help="Ung Intake: operator and analyst commands.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Ung Intake: operator and analyst commands."""
+
+
+if __name__ == "__main__":
+    app()

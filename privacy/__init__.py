@@ -1,0 +1,1 @@
+"""privacy package of Ung Intake."""

@@ -1,0 +1,1 @@
+"""tagging package of Ung Intake."""
