@@ -5,12 +5,17 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 
 import typer
 
+from intake.bot_cli import app as bot_app
+
 app = typer.Typer(
     name="intake",
     help="Ung Intake: operator and analyst commands.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+app.add_typer(bot_app, name="bot")
 
 
 @app.callback()

@@ -78,6 +78,19 @@ setup_rasa_venv() {
     echo "$want" > .stamps/venv-rasa
 }
 
+setup_web_assets() {
+    # Front-end assets come from npm and are served by the api: no CDN, no third-party request.
+    local want have
+    want=$(hash_files web/package.json web/package-lock.json)
+    have=$(cat .stamps/web 2>/dev/null || true)
+    if [[ -d web/node_modules && "$want" == "$have" ]]; then return; fi
+    command -v npm >/dev/null 2>&1 || die "npm is missing (install Node.js 20 and npm)"
+    log "installing web assets from npm"
+    npm ci --prefix web --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$want" > .stamps/web
+}
+
 setup_app_venv || die "installing .venv failed"
 setup_rasa_venv || die "installing .venv-rasa failed"
+setup_web_assets || die "installing web assets failed"
 log "environments ready"

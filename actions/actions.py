@@ -1,0 +1,115 @@
+"""Rasa custom actions: thin wrappers that read slots, call a service and emit events."""
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.handoff_client import HandoffFailedError, HandoffRequest, create_handoff
+from actions.settings import get_settings
+from actions.tagger_service import tag_text
+from intake.demographics import AgeBand, Gender, parse_age_band, parse_gender
+
+logger = logging.getLogger(__name__)
+
+TAGGER_NOT_RUN = "not_run"
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Normalises the intake answers; the exact age never leaves this function."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    def validate_gender(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        gender = parse_gender(str(slot_value or ""))
+        if gender is None:
+            dispatcher.utter_message(response="utter_gender_invalid")
+            return {"gender": None}
+        return {"gender": gender.value}
+
+    def validate_age_band(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        band = parse_age_band(str(slot_value or ""))
+        if band is None:
+            dispatcher.utter_message(response="utter_age_invalid")
+            return {"age_band": None}
+        return {"age_band": band.value}
+
+    def validate_problem_description(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        return {"problem_description": text or None}
+
+
+class ActionTagProblem(Action):
+    """Tags the problem description; a crisis shows the emergency numbers at once."""
+
+    def name(self) -> str:
+        return "action_tag_problem"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        result = tag_text(str(tracker.get_slot("problem_description") or ""))
+        logger.info(
+            "tagged conversation: status=%s tags=%s crisis=%s",
+            result.status,
+            result.tags,
+            result.crisis,
+        )
+        if result.crisis:
+            dispatcher.utter_message(response="utter_crisis")
+        return [
+            SlotSet("tags", result.tags),
+            SlotSet("tag_scores", result.scores),
+            SlotSet("tagger_status", result.status),
+            SlotSet("crisis", result.crisis),
+        ]
+
+
+class ActionHandoff(Action):
+    """Puts the conversation in the counsellors' queue through the api."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        tags: list[str] = list(tracker.get_slot("tags") or [])
+        scores: dict[str, float] = dict(tracker.get_slot("tag_scores") or {})
+        request = HandoffRequest(
+            conversation_id=tracker.sender_id,
+            gender=tracker.get_slot("gender") or Gender.IKKE_OPLYST.value,
+            age_band=tracker.get_slot("age_band") or AgeBand.IKKE_OPLYST.value,
+            crisis=bool(tracker.get_slot("crisis")),
+            tagger_status=tracker.get_slot("tagger_status") or TAGGER_NOT_RUN,
+            tags=[{"tag": tag, "score": scores.get(tag)} for tag in tags],
+        )
+        try:
+            await create_handoff(get_settings(), request)
+        except HandoffFailedError:
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return []
+        dispatcher.utter_message(response="utter_handoff_done")
+        return [SlotSet("handed_off", True)]

@@ -1,0 +1,72 @@
+"""ASGI entry point: FastAPI (HTTP) wrapped by python-socketio (the webchat protocol)."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import socketio
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.config import WEB_ROOT, Settings, get_settings
+from api.db.migrate import upgrade_to_head
+from api.db.session import make_engine, make_sessionmaker
+from api.realtime.webchat_bridge import WebchatBridge
+from api.routes import handoffs, health, pages
+from api.services.rasa_client import RasaClient
+from intake.logging_setup import configure_logging
+
+logger = logging.getLogger(__name__)
+
+
+def create_fastapi(settings: Settings) -> FastAPI:
+    engine = make_engine(settings.database_url)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            upgrade_to_head(engine)
+        logger.info("api ready; chat at %s/", settings.public_base_url)
+        yield
+        await rasa.aclose()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Ung Intake API",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.rasa = rasa
+    app.include_router(health.router)
+    app.include_router(handoffs.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
+    app.mount(
+        "/vendor/socket.io",
+        StaticFiles(directory=WEB_ROOT / "node_modules" / "socket.io-client" / "dist"),
+        name="vendor-socketio",
+    )
+    return app
+
+
+def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+    settings = settings or get_settings()
+    fastapi_app = create_fastapi(settings)
+    # cors_allowed_origins=None: same origin only (the chat page is served by this api).
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=None, logger=False)
+    WebchatBridge(
+        sio, fastapi_app.state.rasa, fastapi_app.state.sessions, settings.max_message_chars
+    )
+    return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path="socket.io")
+
+
+def app() -> socketio.ASGIApp:
+    """Factory for `uvicorn --factory api.main:app`."""
+    configure_logging()
+    return create_app()

@@ -1,0 +1,101 @@
+"""socket.io server speaking the rasa-webchat protocol, forwarding turns to Rasa.
+
+Events (the contract the unmodified rasa-webchat widget relies on):
+  client → `session_request` {session_id?}   server → `session_confirm` session_id
+  client → `user_uttered` {message, session_id?, customData?}
+  server → `bot_uttered` {text} | {text, quick_replies} | {attachment}
+A conversation's replies go to a room named by its session id, so every tab of the same
+anonymous browser sees them.
+"""
+
+import logging
+from typing import Any
+
+import socketio
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from api.realtime.session_ids import is_valid_session_id, new_session_id
+from api.services import handoffs
+from api.services.rasa_client import RasaClient, RasaUnavailableError
+from api.services.webchat import BOT_UNAVAILABLE_DA, text_message, to_webchat
+
+logger = logging.getLogger(__name__)
+
+WAITING_FOR_COUNSELLOR_DA = (
+    "Din besked er modtaget. Du er i kø til en rådgiver, som skriver til dig her, "
+    "så snart der er en ledig."
+)
+
+
+def message_too_long_da(limit: int) -> str:
+    return f"Din besked er for lang. Del den gerne op i kortere beskeder på højst {limit} tegn."
+
+
+class WebchatBridge:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        rasa: RasaClient,
+        sessions: sessionmaker[Session],
+        max_message_chars: int,
+    ) -> None:
+        self.sio = sio
+        self.rasa = rasa
+        self.sessions = sessions
+        self.max_message_chars = max_message_chars
+        sio.on("connect", self.on_connect)
+        sio.on("session_request", self.on_session_request)
+        sio.on("user_uttered", self.on_user_uttered)
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        logger.debug("socket connected")
+
+    async def on_session_request(self, sid: str, data: Any = None) -> None:
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        session_id = requested if is_valid_session_id(requested) else new_session_id()
+        await self.sio.save_session(sid, {"session_id": session_id})
+        await self.sio.enter_room(sid, session_id)
+        await self.sio.emit("session_confirm", session_id, to=sid)
+
+    async def _session_id(self, sid: str, data: dict[str, Any]) -> str:
+        session = await self.sio.get_session(sid)
+        session_id = session.get("session_id")
+        if is_valid_session_id(session_id):
+            return str(session_id)
+        # A client that skipped session_request: adopt its id or give it one.
+        requested = data.get("session_id")
+        session_id = requested if is_valid_session_id(requested) else new_session_id()
+        await self.sio.save_session(sid, {"session_id": session_id})
+        await self.sio.enter_room(sid, session_id)
+        return str(session_id)
+
+    async def _say(self, room: str, message: dict[str, Any]) -> None:
+        await self.sio.emit("bot_uttered", message, room=room)
+
+    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+            await self.sio.emit("bot_uttered", text_message("Jeg modtog en tom besked."), to=sid)
+            return
+        session_id = await self._session_id(sid, data)
+        message = data["message"].strip()
+        if not message:
+            return
+        if len(message) > self.max_message_chars:
+            await self._say(session_id, text_message(message_too_long_da(self.max_message_chars)))
+            return
+        if await run_in_threadpool(self._is_handed_off, session_id):
+            await self._say(session_id, text_message(WAITING_FOR_COUNSELLOR_DA))
+            return
+        try:
+            replies = await self.rasa.send(session_id, message)
+        except RasaUnavailableError:
+            await self._say(session_id, text_message(BOT_UNAVAILABLE_DA))
+            return
+        for reply in replies:
+            for webchat_message in to_webchat(reply):
+                await self._say(session_id, webchat_message)
+
+    def _is_handed_off(self, session_id: str) -> bool:
+        with self.sessions() as session:
+            return handoffs.is_handed_off(session, session_id)

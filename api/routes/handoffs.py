@@ -1,0 +1,60 @@
+"""POST /api/v1/handoffs: the action server puts a conversation in the counsellors' queue."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field, StringConstraints
+
+from api.deps import ActionClient, SessionDep
+from api.services import handoffs
+from intake.demographics import AgeBand, Gender
+
+router = APIRouter(prefix="/api/v1/handoffs", tags=["handoffs"])
+
+TagId = Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,32}$")]
+
+
+class TagScore(BaseModel):
+    tag: TagId
+    score: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class HandoffIn(BaseModel):
+    conversation_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+    gender: Gender = Gender.IKKE_OPLYST
+    age_band: AgeBand = AgeBand.IKKE_OPLYST
+    crisis: bool = False
+    tagger_status: Literal["ok", "unavailable", "not_run"] = "not_run"
+    tags: list[TagScore] = Field(default_factory=list, max_length=16)
+
+
+class HandoffOut(BaseModel):
+    id: str
+    conversation_id: str
+    created_at: datetime
+    status: str
+    priority: Literal["akut", "normal"]
+    gender: Gender
+    age_band: AgeBand
+    crisis: bool
+    tagger_status: str
+    tags: list[TagScore]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffOut)
+def create_handoff(
+    body: HandoffIn, session: SessionDep, _client: ActionClient, response: Response
+) -> HandoffOut:
+    handoff, created = handoffs.create_handoff(
+        session,
+        conversation_id=body.conversation_id,
+        gender=body.gender.value,
+        age_band=body.age_band.value,
+        crisis=body.crisis,
+        tagger_status=body.tagger_status,
+        tags=[tag.model_dump() for tag in body.tags],
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return HandoffOut.model_validate(handoff, from_attributes=True)

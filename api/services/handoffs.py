@@ -1,0 +1,66 @@
+"""Recording handoffs: the queue entry a counsellor picks up."""
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db.models import Handoff
+
+logger = logging.getLogger(__name__)
+
+PRIORITY_AKUT = "akut"
+PRIORITY_NORMAL = "normal"
+OPEN_STATUSES = ("waiting", "active")
+
+
+def priority_for(crisis: bool) -> str:
+    """A crisis goes first in the queue; everything else waits its turn."""
+    return PRIORITY_AKUT if crisis else PRIORITY_NORMAL
+
+
+def open_handoff(session: Session, conversation_id: str) -> Handoff | None:
+    return session.scalars(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(OPEN_STATUSES))
+        .order_by(Handoff.created_at.desc())
+    ).first()
+
+
+def is_handed_off(session: Session, conversation_id: str) -> bool:
+    return open_handoff(session, conversation_id) is not None
+
+
+def create_handoff(
+    session: Session,
+    *,
+    conversation_id: str,
+    gender: str,
+    age_band: str,
+    crisis: bool,
+    tagger_status: str,
+    tags: list[dict[str, Any]],
+) -> tuple[Handoff, bool]:
+    """Returns (handoff, created). Asking again for an open conversation returns the same one,
+    raised to `akut` if the new request is a crisis."""
+    existing = open_handoff(session, conversation_id)
+    if existing is not None:
+        if crisis and existing.priority != PRIORITY_AKUT:
+            existing.priority = PRIORITY_AKUT
+            existing.crisis = True
+            session.commit()
+        return existing, False
+    handoff = Handoff(
+        conversation_id=conversation_id,
+        gender=gender,
+        age_band=age_band,
+        crisis=crisis,
+        priority=priority_for(crisis),
+        tagger_status=tagger_status,
+        tags=tags,
+    )
+    session.add(handoff)
+    session.commit()
+    logger.info("handoff %s created with priority %s", handoff.id, handoff.priority)
+    return handoff, True
