@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+import httpx
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -90,6 +91,9 @@ class ActionTagProblem(Action):
 class ActionHandoff(Action):
     """Puts the conversation in the counsellors' queue through the api."""
 
+    # Tests point this at the real api in-process (httpx.ASGITransport).
+    transport: httpx.AsyncBaseTransport | None = None
+
     def name(self) -> str:
         return "action_handoff"
 
@@ -107,7 +111,7 @@ class ActionHandoff(Action):
             tags=[{"tag": tag, "score": scores.get(tag)} for tag in tags],
         )
         try:
-            await create_handoff(get_settings(), request)
+            await create_handoff(get_settings(), request, self.transport)
         except HandoffFailedError:
             dispatcher.utter_message(response="utter_handoff_failed")
             return []

@@ -35,12 +35,18 @@ class HandoffRequest:
         }
 
 
-async def create_handoff(settings: ActionSettings, request: HandoffRequest) -> dict[str, Any]:
-    """POST the handoff; returns the api's JSON. Raises HandoffFailedError on any failure."""
+async def create_handoff(
+    settings: ActionSettings,
+    request: HandoffRequest,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
+    """POST the handoff; returns the api's JSON. Raises HandoffFailedError on any failure.
+
+    `transport` lets tests run the real api in-process instead of over a socket."""
     headers = {"Authorization": f"Bearer {settings.action_api_secret.get_secret_value()}"}
     try:
         async with httpx.AsyncClient(
-            base_url=settings.api_url, timeout=settings.api_timeout_seconds
+            base_url=settings.api_url, timeout=settings.api_timeout_seconds, transport=transport
         ) as client:
             response = await client.post(
                 "/api/v1/handoffs", json=request.as_json(), headers=headers

@@ -1,0 +1,97 @@
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionHandoff, ActionTagProblem, ValidateIntakeForm
+from api.db.models import Handoff
+from tests.actions.conftest import make_tracker
+
+DOMAIN: dict[str, Any] = {}
+
+
+def _responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("answer", "stored"), [("Pige", "pige"), ("vil ikke sige", "ikke_oplyst"), ("andet", "andet")]
+)
+def test_gender_is_normalised(answer: str, stored: str) -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_gender(answer, dispatcher, make_tracker({}), DOMAIN)
+    assert result == {"gender": stored}
+    assert dispatcher.messages == []
+
+
+def test_unclear_gender_is_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_gender("banan", dispatcher, make_tracker({}), DOMAIN)
+    assert result == {"gender": None}
+    assert _responses(dispatcher) == ["utter_gender_invalid"]
+
+
+def test_exact_age_never_leaves_validation() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_age_band(
+        "jeg er 14", dispatcher, make_tracker({}), DOMAIN
+    )
+    assert result == {"age_band": "13-15"}
+
+
+def test_unclear_age_is_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateIntakeForm().validate_age_band("mange", dispatcher, make_tracker({}), DOMAIN)
+    assert result == {"age_band": None}
+    assert _responses(dispatcher) == ["utter_age_invalid"]
+
+
+async def test_tag_action_fills_tag_slots_and_reports_its_status() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"problem_description": "jeg bliver mobbet i skolen"})
+    events = await ActionTagProblem().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert set(slots) == {"tags", "tag_scores", "tagger_status", "crisis"}
+    assert slots["tagger_status"] in ("ok", "unavailable")
+    if slots["tagger_status"] == "unavailable":
+        # No model: clearly marked as untagged, never a guess.
+        assert slots["tags"] == [] and slots["crisis"] is False
+
+
+async def test_handoff_action_records_the_handoff_in_the_api(api_app: FastAPI) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        {
+            "gender": "dreng",
+            "age_band": "16-18",
+            "tags": ["mobning"],
+            "tag_scores": {"mobning": 0.8},
+            "tagger_status": "ok",
+            "crisis": True,
+        },
+        sender_id="b" * 32,
+    )
+    events = await ActionHandoff().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("handed_off", True)]
+    assert _responses(dispatcher) == ["utter_handoff_done"]
+    with api_app.state.sessions() as session:
+        handoff = session.query(Handoff).one()
+    assert (handoff.conversation_id, handoff.gender, handoff.age_band) == (
+        "b" * 32,
+        "dreng",
+        "16-18",
+    )
+    assert handoff.priority == "akut"
+    assert handoff.tags == [{"tag": "mobning", "score": 0.8}]
+
+
+async def test_handoff_failure_tells_the_youth_and_gives_emergency_numbers(
+    api_app: FastAPI,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({}, sender_id="bad id with spaces!!")  # the api refuses it
+    events = await ActionHandoff().run(dispatcher, tracker, DOMAIN)
+    assert events == []
+    assert _responses(dispatcher) == ["utter_handoff_failed"]

@@ -1,0 +1,112 @@
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.config import Settings
+
+CONVERSATION = "c0ffee00c0ffee00c0ffee00c0ffee00"
+
+
+def _auth(settings: Settings) -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.action_api_secret.get_secret_value()}"}
+
+
+def _body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "conversation_id": CONVERSATION,
+        "gender": "pige",
+        "age_band": "13-15",
+        "crisis": False,
+        "tagger_status": "ok",
+        "tags": [{"tag": "mobning", "score": 0.91}, {"tag": "ensomhed", "score": 0.55}],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_handoff_is_recorded_with_normal_priority(client: TestClient, settings: Settings) -> None:
+    response = client.post("/api/v1/handoffs", json=_body(), headers=_auth(settings))
+    assert response.status_code == 201, response.text
+    handoff = response.json()
+    assert handoff["priority"] == "normal"
+    assert handoff["status"] == "waiting"
+    assert (handoff["gender"], handoff["age_band"]) == ("pige", "13-15")
+    assert [t["tag"] for t in handoff["tags"]] == ["mobning", "ensomhed"]
+
+
+def test_crisis_goes_first_as_akut(client: TestClient, settings: Settings) -> None:
+    response = client.post("/api/v1/handoffs", json=_body(crisis=True), headers=_auth(settings))
+    assert response.json()["priority"] == "akut"
+
+
+def test_asking_twice_returns_the_open_handoff_and_a_crisis_raises_priority(
+    client: TestClient, settings: Settings
+) -> None:
+    first = client.post("/api/v1/handoffs", json=_body(), headers=_auth(settings))
+    again = client.post("/api/v1/handoffs", json=_body(crisis=True), headers=_auth(settings))
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["priority"] == "akut"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}],
+    ids=["none", "wrong-secret", "wrong-scheme"],
+)
+def test_handoff_requires_the_action_server_secret(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    response = client.post("/api/v1/handoffs", json=_body(), headers=headers)
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"gender": "mand"},
+        {"age_band": "15"},
+        {"conversation_id": "short"},
+        {"conversation_id": "../../etc/passwd-aaaaaaaaaaaaaaa"},
+        {"tags": [{"tag": "Mobning!", "score": 0.5}]},
+        {"tags": [{"tag": "mobning", "score": 1.5}]},
+        {"tagger_status": "great"},
+    ],
+)
+def test_bad_input_is_a_clear_422_and_stores_nothing(
+    client: TestClient, settings: Settings, overrides: dict[str, Any]
+) -> None:
+    response = client.post("/api/v1/handoffs", json=_body(**overrides), headers=_auth(settings))
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    ok = client.post("/api/v1/handoffs", json=_body(), headers=_auth(settings))
+    assert ok.status_code == 201  # the bad request left nothing behind
+
+
+def test_health_names_the_parts_that_are_down(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    components = response.json()["components"]
+    assert components["database"]["ok"] is True
+    assert components["rasa"]["ok"] is False
+    assert components["action_server"]["ok"] is False
+
+
+def test_privacy_notice_is_served_in_danish_with_the_complaint_route(client: TestClient) -> None:
+    page = client.get("/privatliv").text
+    assert 'lang="da"' in page
+    assert "Datatilsynet, Borgergade 28, 5., 1300 København K" in page
+
+
+def test_chat_page_loads_only_local_assets(client: TestClient) -> None:
+    page = client.get("/").text
+    assert "http://" not in page and "https://" not in page
+    assert client.get("/vendor/socket.io/socket.io.min.js").status_code == 200
+    assert client.get("/static/chat.js").status_code == 200
+
+
+def test_weak_secret_refuses_to_start(database_url: str) -> None:
+    with pytest.raises(ValueError, match="ACTION_API_SECRET"):
+        Settings(database_url=database_url, action_api_secret=SecretStr("changeme"))

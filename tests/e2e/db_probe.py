@@ -1,0 +1,34 @@
+"""Reads the stack's database directly, the way an auditor would."""
+
+from typing import Any
+
+from sqlalchemy import MetaData, create_engine, select
+
+
+def all_rows(database_url: str) -> dict[str, list[dict[str, Any]]]:
+    engine = create_engine(database_url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        rows = {
+            name: [dict(row._mapping) for row in connection.execute(select(table))]
+            for name, table in metadata.tables.items()
+            if name != "alembic_version"
+        }
+    engine.dispose()
+    return rows
+
+
+def handoffs_for(database_url: str, conversation_id: str) -> list[dict[str, Any]]:
+    return [
+        r for r in all_rows(database_url)["handoffs"] if r["conversation_id"] == conversation_id
+    ]
+
+
+def rows_mentioning(database_url: str, needle: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (table, row)
+        for table, rows in all_rows(database_url).items()
+        for row in rows
+        if any(needle in str(value) for value in row.values())
+    ]

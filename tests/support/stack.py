@@ -1,0 +1,160 @@
+"""Starts the real product (Rasa, action server, api) as subprocesses for end-to-end tests.
+
+Each process gets free ports, a throwaway SQLite database and its own log file, so a test can
+read every line the run wrote. Used once per test session (Rasa takes ~10-40 s to load).
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    api_url: str
+    rasa_url: str
+    action_url: str
+    database_url: str
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.workdir / "logs"
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
+
+    def start(self, name: str, command: list[str]) -> None:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: stop() also ends worker children
+        )
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def wait_healthy(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with {process.returncode}:\n{self.logs()[-3000:]}"
+                    )
+            try:
+                response = httpx.get(f"{self.api_url}/healthz", timeout=3)
+                if response.status_code == 200:
+                    return
+                last = response.text
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            time.sleep(1)
+        raise RuntimeError(f"stack not healthy after {timeout} s: {last}\n{self.logs()[-3000:]}")
+
+
+def rasa_model() -> Path:
+    """The cached model for the current bot inputs (trains only if the inputs changed)."""
+    output = subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "intake"), "bot", "train"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(output.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    model = rasa_model()
+    api_port, rasa_port, action_port = free_port(), free_port(), free_port()
+    database_url = f"sqlite:///{workdir / 'intake.db'}"
+    env = dict(os.environ)
+    env.update(
+        ACTION_API_SECRET=secrets.token_urlsafe(32),
+        DATABASE_URL=database_url,
+        API_URL=f"http://127.0.0.1:{api_port}",
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{api_port}",
+        RASA_URL=f"http://127.0.0.1:{rasa_port}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}",
+        ACTION_SERVER_PORT=str(action_port),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        OMP_NUM_THREADS="1",
+        LOG_LEVEL="INFO",
+    )
+    env.update(extra_env or {})
+    stack = Stack(
+        workdir=workdir,
+        api_url=f"http://127.0.0.1:{api_port}",
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_url=f"http://127.0.0.1:{action_port}",
+        database_url=database_url,
+        env=env,
+    )
+    stack.log_dir.mkdir(parents=True, exist_ok=True)
+    venv, venv_rasa = PROJECT_ROOT / ".venv" / "bin", PROJECT_ROOT / ".venv-rasa" / "bin"
+    try:
+        stack.start(
+            "rasa",
+            [
+                str(venv_rasa / "rasa"), "run",
+                "--model", str(model),
+                "--interface", "127.0.0.1",
+                "--port", str(rasa_port),
+                "--endpoints", "bot/endpoints.yml",
+                "--credentials", "bot/credentials.yml",
+            ],
+        )  # fmt: skip
+        stack.start("actions", [str(venv / "python"), "-m", "actions.server"])
+        stack.start(
+            "api",
+            [
+                str(venv / "uvicorn"), "--factory", "api.main:app",
+                "--host", "127.0.0.1", "--port", str(api_port), "--no-access-log",
+            ],
+        )  # fmt: skip
+        stack.wait_healthy()
+        yield stack
+    finally:
+        stack.stop_all()
