@@ -1,0 +1,106 @@
+"""Schools and classes: "8.b", "går i 9c", "Nørre Fælled Skole", "bakkeskolen",
+"Rysensteen Gymnasium", "Vejstrup Efterskole".
+
+A class is a grade and a letter; the letter must not be a word of its own ("fik 4 i
+matematik"), and "4g", "3d", "2x" need a cue ("går i 3g") because they are also network
+generations, dimensions and "twice". A school is a school word with a name in front: a
+capitalised word or one that is not ordinary Danish ("hasle skole", not "min skole").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.anonymiser.entities import Candidate
+from privacy.anonymiser.lexicon import Lexicon
+
+_CLASS = re.compile(
+    r"(?<![\w.,])(?P<grade>10|[0-9])(?P<sep>\.\s?|\s)?(?P<letter>[a-hk-z]|hf|htx|hhx|stx)(?![\wæøå])"
+    r"(?!\.\w)",
+    re.I,
+)
+_CLASS_CUE = re.compile(
+    r"(?:\b(?:i|går i|gik i|fra|klasse|klassen|til)\s+)$|(?:\b(?:min|vores|hans|hendes)\s+)$",
+    re.I,
+)
+_AMBIGUOUS_CLASS = re.compile(r"(?:[2-5]g|[2-4]d|\d+x|\d+[kvmst])", re.I)
+
+_SCHOOL_WORD = (
+    r"skole|skolen|gymnasium|gymnasiet|gym|efterskole|efterskolen|friskole|friskolen|"
+    r"privatskole|realskole|lilleskole|ungdomsskole|produktionsskole|katedralskole|statsskole|"
+    r"handelsskole|handelsgymnasium|idrætsefterskole|kostskole|højskole|hf|htx|hhx|stx|"
+    r"hf-kursus|akademi|seminarium|byskole|centralskole|overbygningsskole|privatskolen"
+)
+# "Tekniske Skole", "Rudolf Steiner-skole": up to three name words before the school word.
+_SCHOOL = re.compile(
+    rf"(?P<name>(?:[\wæøåÆØÅé.'-]+\s+){{1,3}})(?P<word>{_SCHOOL_WORD})(?![\wæøå])", re.I
+)
+_COMPOUND = re.compile(
+    r"(?<![\wæøå-])(?P<prefix>[\wæøåÆØÅé]+?)(?P<word>skolen|skole|gymnasiet|gymnasium)(?![\wæøå])",
+    re.I,
+)
+# Compounds naming a kind of school, not a school.
+_GENERIC_PREFIXES = frozenset(
+    "efter folke fri privat real høj kost special ungdoms erhvervs gymnasie sommer danse "
+    "musik køre sprog bi hoved grund lille produktions handels idræts efterskole friskole "
+    "kunst film teater sports nat aften lands by central overbygnings dag weekend hjem "
+    "ny gammel gamle nye dansk tysk engelsk fag modtage kommune kommunal katedral stats "
+    "hf sø rudolf steiner steinerskole waldorf".split()
+)
+# Words that may stand inside a school's name though they are ordinary words.
+_NAME_PARTS = frozenset(
+    "nørre søndre sønder vester vestre øster østre nordre sankt skt ny gammel gl store lille "
+    "tekniske private frie internationale danske kristne katolske".split()
+)
+
+
+def find_classes(text: str) -> Iterator[Candidate]:
+    for m in _CLASS.finditer(text):
+        sep = m.group("sep") or ""
+        cued = _CLASS_CUE.search(text, 0, m.start()) is not None
+        token = m.group("grade") + m.group("letter")
+        if sep.strip() != "." or " " in sep:
+            # "9c" or "9. b" or "9 c": plausible classes, ambiguous look-alikes need a cue.
+            if not cued and (" " in sep or _AMBIGUOUS_CLASS.fullmatch(token)):
+                continue
+        yield Candidate(m.start(), m.end(), "SKOLE")
+
+
+def _name_start(words: list[str], lexicon: Lexicon) -> int:
+    """How many of the words before the school word belong to its name (from the right)."""
+    count = 0
+    for word in reversed(words):
+        low = word.lower().strip(".")
+        if low in _NAME_PARTS or (
+            low not in lexicon.common_words and not low.isdigit() and len(low) > 1
+        ):
+            count += 1
+        else:
+            break
+    return count
+
+
+def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
+    for m in _SCHOOL.finditer(text):
+        words = m.group("name").split()
+        keep = _name_start(words, lexicon)
+        if keep == 0:
+            continue
+        # A name made only of prefix words ("Store Skole"?) is not enough.
+        if all(w.lower().strip(".") in _NAME_PARTS for w in words[-keep:]):
+            continue
+        name = m.group("name")
+        pos = 0
+        for word in words[: len(words) - keep]:
+            pos = name.index(word, pos) + len(word)
+        while name[pos].isspace():
+            pos += 1
+        yield Candidate(m.start("name") + pos, m.end(), "SKOLE")
+    for m in _COMPOUND.finditer(text):
+        prefix = m.group("prefix").lower()
+        if prefix in _GENERIC_PREFIXES or prefix.rstrip("s") in _GENERIC_PREFIXES:
+            continue
+        if len(prefix) < 3:
+            continue
+        yield Candidate(m.start(), m.end(), "SKOLE")
