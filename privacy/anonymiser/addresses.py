@@ -28,7 +28,9 @@ _STREET = (
     rf"(?:(?:{_CAP}|{_PREFIX})\s+){{0,3}}"
     rf"(?:[\wæøåÆØÅé-]*(?:{_SUFFIX}))"
 )
-_NUMBER = r"\d{1,4}(?:\s?[A-Za-z](?![\w]))?(?:\s?-\s?\d{1,4})?"
+# House letter: "2B", "112A" or "12 B"; a lone lower-case letter after a space is a word
+# ("æblevej 4 i Aarhus").
+_NUMBER = r"\d{1,4}(?:[A-Za-z]|(?-i:\s[A-Z]))?(?![\w])(?:\s?-\s?\d{1,4})?"
 _FLOOR = (
     r"(?:,?\s*(?:(?:st|kl|kld|stuen|parterre)\b\.?|\d{1,2}\.(?:\s?sal\b)?|\d{1,2}\s?sal\b)"
     r"(?:\s*,?\s*(?:th|tv|mf|t\.h|t\.v)\b\.?)?)?"

@@ -58,11 +58,26 @@ SPEECH_VERBS = frozenset(
     "ringer grinede griner svarede svarer blokerede blokerer lagde delte deler hader elsker "
     "rørte rører kaldte kalder viste viser ville vil gjorde gør snakker snakkede har var er".split()
 )
+# Words that are in the name lists by accident or as rare names, but are pronouns, adverbs
+# or conjunctions in a sentence: never a name after a cue or beside a name.
+FUNCTION_WORDS = frozenset(
+    "altid aldrig også ikke ik bare lige jo nok da så nu her der og men eller som at i på til "
+    "fra med om af for hvis når fordi er var har havde kan skal vil må blev bliver han hun "
+    "den det de jeg du vi dem ham hende mig dig sig os jer hans hendes sin sit sine min mit "
+    "din dit vores jeres deres hvad hvem hvor hvorfor hvordan meget mere mest lidt helt "
+    "heller hele alle alt ingen nogen noget nogle selv sammen igen stadig virkelig "
+    "fru frk hr herr".split()
+)
+# "Hans er min morfar", "Glad er hendes efternavn": an ambiguous name as the subject of a
+# sentence about who someone is.
+_IDENTITY = frozenset(RELATION_CUES) | {"navn", "fornavn", "efternavn", "mellemnavn"}
+_POSSESSIVES = frozenset("min mit din dit hans hendes vores jeres deres sin sit".split())
 _WEAK_VERBS = frozenset("har var er vil ville gør gjorde tager tog".split())
 NEVER_NAMES = frozenset(
     "mandag tirsdag onsdag torsdag fredag lørdag søndag januar februar marts april maj juni "
     "juli august september oktober november december jul påske gud jesus".split()
 )
+_RELATIONS = frozenset(c for c in RELATION_CUES if " " not in c)
 _BOUNDARY = frozenset(".!?…:;\"“”»«()[]")
 _CORE = re.compile(r"[^\W\d_](?:[^\W\d_'’-]|['’-](?=[^\W\d_]))*")
 
@@ -169,11 +184,26 @@ class NameFinder:
             kind = cue.get(i)
             prev_low = words[i - 1].low if i > 0 and not w.sent_start else ""
             nxt = words[i + 1] if i + 1 < n else None
+            nxt = words[i + 1] if i + 1 < n else None
+            if (
+                listed
+                and i + 3 < n
+                and words[i + 1].low == "er"
+                and words[i + 2].low in _POSSESSIVES
+                and words[i + 3].low in _IDENTITY
+                and (low not in _POSSESSIVES or low == "hans")
+            ):
+                is_name[i] = True
+                continue
+            if low in FUNCTION_WORDS:
+                continue
             if kind == "STRONG":
                 is_name[i] = listed or not ambiguous
                 continue
+            if low in _RELATIONS:
+                continue
             if kind == "REL" and (listed or (cap and not ambiguous)):
-                if not (low in ARTICLES or low in SPEECH_VERBS):
+                if low not in SPEECH_VERBS:
                     is_name[i] = True
                     continue
             if kind == "SELF" and (
@@ -189,16 +219,22 @@ class NameFinder:
                 is_name[i] = True
                 continue
             # An ordinary word that is also a name: needs evidence.
-            if low in lex.places or low in NEVER_NAMES:
+            if low in lex.places:
                 continue
-            if cap and not w.sent_start:
+            if cap and not w.sent_start and low not in NEVER_NAMES:
                 is_name[i] = True
                 continue
             if nxt is not None and not nxt.sent_start:
                 nlow = nxt.low
                 after = words[i + 2].low if i + 2 < n else ""
-                if self._is_cap(nxt.text) and lex.is_name(nlow) and nlow in lex.surnames:
+                if (
+                    low in lex.first_names
+                    and self._is_cap(nxt.text)
+                    and nlow in lex.surnames
+                    and low not in NEVER_NAMES
+                ):
                     is_name[i] = True
+
                 elif nlow in SPEECH_VERBS and (cap or prev_low not in ARTICLES):
                     weak = nlow in _WEAK_VERBS
                     # "Sten har ..." is weak evidence; only with a capital.
@@ -213,6 +249,8 @@ class NameFinder:
             changed = False
             for i, w in enumerate(words):
                 if is_name[i] or not self._listed(w.low) or not free(w):
+                    continue
+                if w.low in FUNCTION_WORDS or w.low in _RELATIONS:
                     continue
                 if w.low in lex.places or w.low in NEVER_NAMES or len(w.low) < 2:
                     continue

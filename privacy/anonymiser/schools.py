@@ -67,13 +67,25 @@ def find_classes(text: str) -> Iterator[Candidate]:
         yield Candidate(m.start(), m.end(), "SKOLE")
 
 
+_DETERMINERS = frozenset("min mit din dit vores jeres deres hans hendes sin sit en et".split())
+
+
 def _name_start(words: list[str], lexicon: Lexicon) -> int:
-    """How many of the words before the school word belong to its name (from the right)."""
+    """How many of the words before the school word belong to its name (from the right).
+
+    A word belongs if it is a usual name part, not an ordinary word, or capitalised (a
+    proper noun: "Københavns Åbne Gymnasium", "Det Frie Gymnasium"), but a capitalised
+    possessive at the start of a sentence ("Min skole") does not.
+    """
     count = 0
     for word in reversed(words):
         low = word.lower().strip(".")
         if low in _NAME_PARTS or (
             low not in lexicon.common_words and not low.isdigit() and len(low) > 1
+        ):
+            count += 1
+        elif word[0].isupper() and low not in _DETERMINERS and (
+            low not in ("det", "den") or count > 0
         ):
             count += 1
         else:
@@ -87,8 +99,10 @@ def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
         keep = _name_start(words, lexicon)
         if keep == 0:
             continue
-        # A name made only of prefix words ("Store Skole"?) is not enough.
-        if all(w.lower().strip(".") in _NAME_PARTS for w in words[-keep:]):
+        # A name made only of prefix words needs capitals ("Vestre Skole", not "ny skole").
+        if all(w.lower().strip(".") in _NAME_PARTS for w in words[-keep:]) and not all(
+            w[0].isupper() for w in words[-keep:]
+        ):
             continue
         name = m.group("name")
         pos = 0
