@@ -5,6 +5,8 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 
 import typer
 
+from privacy.cli import anonymise
+
 app = typer.Typer(
     name="intake",
     help="Ung Intake: operator and analyst commands.",
@@ -16,6 +18,9 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """Ung Intake: operator and analyst commands."""
+
+
+app.command("anonymise")(anonymise)
 
 
 if __name__ == "__main__":
