@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from privacy.anonymiser import Anonymiser, Entity
-from privacy.anonymiser.entities import resolve, Candidate
+from privacy.anonymiser.entities import Candidate, resolve
 from privacy.anonymiser.evaluation import GoldMessage, Scores, format_scores, load_gold, score
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "privacy" / "data"

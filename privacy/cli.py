@@ -50,9 +50,7 @@ def anonymise() -> None:
         result = anonymiser.anonymise(obj["text"])
         record = {
             "text": result.text,
-            "entities": [
-                {"type": e.type, "start": e.start, "end": e.end} for e in result.entities
-            ],
+            "entities": [{"type": e.type, "start": e.start, "end": e.end} for e in result.entities],
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()

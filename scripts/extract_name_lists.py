@@ -138,7 +138,7 @@ def main() -> None:
         w for w in top_n_list("da", COMMON_WORDS) if w in dictionary and re.fullmatch(r"\w+", w)
     ]
 
-    places = sorted(
+    place_list = sorted(
         {*AddressProvider.cities, *(c.split(" ")[0] for c in AddressProvider.cities)}
         | set(EXTRA_TOWNS.split())
         | {c for c in AddressProvider.countries if " " not in c}
@@ -153,7 +153,7 @@ def main() -> None:
         "names that are also ordinary words: names only with context (extract_name_lists.py)",
     )
     _write("common_words.txt", common, "frequent ordinary Danish words (extract_name_lists.py)")
-    _write("places.txt", places, "Danish towns and countries, faker da_DK (extract_name_lists.py)")
+    _write("places.txt", place_list, "Danish towns and countries (extract_name_lists.py)")
 
 
 if __name__ == "__main__":

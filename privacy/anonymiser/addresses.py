@@ -45,10 +45,53 @@ _LIVE_CUE = re.compile(
 )
 # Lower-case compounds that end like a street but are ordinary words.
 _NOT_STREETS = frozenset(
-    "vej vejen gade plads pladsen torv torvet have haven park parken høj dal lund kær sti "
-    "motorvej omvej hovedvej landevej sidevej cykelsti gangsti sidegade hovedgade legeplads "
-    "arbejdsplads parkeringsplads siddeplads markedsplads skolegården gården bakke bakken "
-    "marken skoven engen banken kaj kajen toft vang stien alle allé".split()
+    [
+        "vej",
+        "vejen",
+        "gade",
+        "plads",
+        "pladsen",
+        "torv",
+        "torvet",
+        "have",
+        "haven",
+        "park",
+        "parken",
+        "høj",
+        "dal",
+        "lund",
+        "kær",
+        "sti",
+        "motorvej",
+        "omvej",
+        "hovedvej",
+        "landevej",
+        "sidevej",
+        "cykelsti",
+        "gangsti",
+        "sidegade",
+        "hovedgade",
+        "legeplads",
+        "arbejdsplads",
+        "parkeringsplads",
+        "siddeplads",
+        "markedsplads",
+        "skolegården",
+        "gården",
+        "bakke",
+        "bakken",
+        "marken",
+        "skoven",
+        "engen",
+        "banken",
+        "kaj",
+        "kajen",
+        "toft",
+        "vang",
+        "stien",
+        "alle",
+        "allé",
+    ]
 )
 
 _POSTCODE = re.compile(
@@ -121,11 +164,11 @@ def find_postcodes(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
         town = m.group("town")
         first = town.split()[0]
         low = first.lower().rstrip(".")
-        if low not in lexicon.places and low not in ("kbh", "cph", "kbhvn"):
-            # An unknown capitalised word after four digits can still be a town
-            # ("8700 Horsens"), but not an ordinary word ("i 2019 Flyttede vi").
-            if not first[0].isupper() or low in lexicon.common_words:
-                continue
+        # An unknown capitalised word after four digits can still be a town ("8700
+        # Horsens"), but not an ordinary word ("i 2019 Flyttede vi").
+        known = low in lexicon.places or low in ("kbh", "cph", "kbhvn")
+        if not known and (not first[0].isupper() or low in lexicon.common_words):
+            continue
         end = m.end("town")
         parts = town.split()
         if len(parts) > 1 and parts[1].lower() in lexicon.common_words:

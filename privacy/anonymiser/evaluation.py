@@ -91,9 +91,7 @@ def _covered(ent: Entity, text: str, predicted: Sequence[Entity], same_type: boo
     return True
 
 
-def score(
-    messages: Iterable[GoldMessage], analyse: Callable[[str], Sequence[Entity]]
-) -> Scores:
+def score(messages: Iterable[GoldMessage], analyse: Callable[[str], Sequence[Entity]]) -> Scores:
     s = Scores()
     for msg in messages:
         predicted = analyse(msg.text)

@@ -49,36 +49,232 @@ RELATION_CUES = (
 )  # fmt: skip
 SELF_CUES = ("det er", "jeg er", "er det", "her er")
 ARTICLES = frozenset(
-    "en et den det de denne dette disse nogle ingen sin sit sine mit dit min din vores "
-    "jeres deres hans hendes dens dets hver hvert al alt alle et".split()
+    [
+        "en",
+        "et",
+        "den",
+        "det",
+        "de",
+        "denne",
+        "dette",
+        "disse",
+        "nogle",
+        "ingen",
+        "sin",
+        "sit",
+        "sine",
+        "mit",
+        "dit",
+        "min",
+        "din",
+        "vores",
+        "jeres",
+        "deres",
+        "hans",
+        "hendes",
+        "dens",
+        "dets",
+        "hver",
+        "hvert",
+        "al",
+        "alt",
+        "alle",
+        "et",
+    ]
 )
 SPEECH_VERBS = frozenset(
-    "sagde siger skrev skriver slog slår sendte sender truer truede spurgte spørger råbte "
-    "råber fortalte fortæller hjalp hjælper kyssede kysser mobber mobbede tog tager ringede "
-    "ringer grinede griner svarede svarer blokerede blokerer lagde delte deler hader elsker "
-    "rørte rører kaldte kalder viste viser ville vil gjorde gør snakker snakkede har var er".split()
+    [
+        "sagde",
+        "siger",
+        "skrev",
+        "skriver",
+        "slog",
+        "slår",
+        "sendte",
+        "sender",
+        "truer",
+        "truede",
+        "spurgte",
+        "spørger",
+        "råbte",
+        "råber",
+        "fortalte",
+        "fortæller",
+        "hjalp",
+        "hjælper",
+        "kyssede",
+        "kysser",
+        "mobber",
+        "mobbede",
+        "tog",
+        "tager",
+        "ringede",
+        "ringer",
+        "grinede",
+        "griner",
+        "svarede",
+        "svarer",
+        "blokerede",
+        "blokerer",
+        "lagde",
+        "delte",
+        "deler",
+        "hader",
+        "elsker",
+        "rørte",
+        "rører",
+        "kaldte",
+        "kalder",
+        "viste",
+        "viser",
+        "ville",
+        "vil",
+        "gjorde",
+        "gør",
+        "snakker",
+        "snakkede",
+        "har",
+        "var",
+        "er",
+    ]
 )
 # Words that are in the name lists by accident or as rare names, but are pronouns, adverbs
 # or conjunctions in a sentence: never a name after a cue or beside a name.
 FUNCTION_WORDS = frozenset(
-    "altid aldrig også ikke ik bare lige jo nok da så nu her der og men eller som at i på til "
-    "fra med om af for hvis når fordi er var har havde kan skal vil må blev bliver han hun "
-    "den det de jeg du vi dem ham hende mig dig sig os jer hans hendes sin sit sine min mit "
-    "din dit vores jeres deres hvad hvem hvor hvorfor hvordan meget mere mest lidt helt "
-    "heller hele alle alt ingen nogen noget nogle selv sammen igen stadig virkelig "
-    "fru frk hr herr".split()
+    [
+        "altid",
+        "aldrig",
+        "også",
+        "ikke",
+        "ik",
+        "bare",
+        "lige",
+        "jo",
+        "nok",
+        "da",
+        "så",
+        "nu",
+        "her",
+        "der",
+        "og",
+        "men",
+        "eller",
+        "som",
+        "at",
+        "i",
+        "på",
+        "til",
+        "fra",
+        "med",
+        "om",
+        "af",
+        "for",
+        "hvis",
+        "når",
+        "fordi",
+        "er",
+        "var",
+        "har",
+        "havde",
+        "kan",
+        "skal",
+        "vil",
+        "må",
+        "blev",
+        "bliver",
+        "han",
+        "hun",
+        "den",
+        "det",
+        "de",
+        "jeg",
+        "du",
+        "vi",
+        "dem",
+        "ham",
+        "hende",
+        "mig",
+        "dig",
+        "sig",
+        "os",
+        "jer",
+        "hans",
+        "hendes",
+        "sin",
+        "sit",
+        "sine",
+        "min",
+        "mit",
+        "din",
+        "dit",
+        "vores",
+        "jeres",
+        "deres",
+        "hvad",
+        "hvem",
+        "hvor",
+        "hvorfor",
+        "hvordan",
+        "meget",
+        "mere",
+        "mest",
+        "lidt",
+        "helt",
+        "heller",
+        "hele",
+        "alle",
+        "alt",
+        "ingen",
+        "nogen",
+        "noget",
+        "nogle",
+        "selv",
+        "sammen",
+        "igen",
+        "stadig",
+        "virkelig",
+        "fru",
+        "frk",
+        "hr",
+        "herr",
+    ]
 )
 # "Hans er min morfar", "Glad er hendes efternavn": an ambiguous name as the subject of a
 # sentence about who someone is.
 _IDENTITY = frozenset(RELATION_CUES) | {"navn", "fornavn", "efternavn", "mellemnavn"}
-_POSSESSIVES = frozenset("min mit din dit hans hendes vores jeres deres sin sit".split())
-_WEAK_VERBS = frozenset("har var er vil ville gør gjorde tager tog".split())
+_POSSESSIVES = frozenset(
+    ["min", "mit", "din", "dit", "hans", "hendes", "vores", "jeres", "deres", "sin", "sit"]
+)
+_WEAK_VERBS = frozenset(["har", "var", "er", "vil", "ville", "gør", "gjorde", "tager", "tog"])
 NEVER_NAMES = frozenset(
-    "mandag tirsdag onsdag torsdag fredag lørdag søndag januar februar marts april maj juni "
-    "juli august september oktober november december jul påske gud jesus".split()
+    [
+        "mandag",
+        "tirsdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lørdag",
+        "søndag",
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "jul",
+        "påske",
+        "gud",
+        "jesus",
+    ]
 )
 _RELATIONS = frozenset(c for c in RELATION_CUES if " " not in c)
-_BOUNDARY = frozenset(".!?…:;\"“”»«()[]")
+_BOUNDARY = frozenset('.!?…:;"“”»«()[]')
 _CORE = re.compile(r"[^\W\d_](?:[^\W\d_'’-]|['’-](?=[^\W\d_]))*")
 
 
@@ -152,7 +348,9 @@ class NameFinder:
         # ALL CAPS says nothing about names ("HANS MOR ER SYG").
         return text[0].isupper() and not (len(text) > 1 and text.isupper())
 
-    def find(self, doc: Doc, matcher: PhraseMatcher, blocked: Sequence[Candidate]) -> list[Candidate]:
+    def find(
+        self, doc: Doc, matcher: PhraseMatcher, blocked: Sequence[Candidate]
+    ) -> list[Candidate]:
         words, index = _words(doc)
         if not words:
             return []
@@ -202,10 +400,9 @@ class NameFinder:
                 continue
             if low in _RELATIONS:
                 continue
-            if kind == "REL" and (listed or (cap and not ambiguous)):
-                if low not in SPEECH_VERBS:
-                    is_name[i] = True
-                    continue
+            if kind == "REL" and (listed or (cap and not ambiguous)) and low not in SPEECH_VERBS:
+                is_name[i] = True
+                continue
             if kind == "SELF" and (
                 (listed and not ambiguous) or (cap and not w.sent_start and listed)
             ):
@@ -239,9 +436,7 @@ class NameFinder:
                     weak = nlow in _WEAK_VERBS
                     # "Sten har ..." is weak evidence; only with a capital.
                     is_name[i] = not weak or (cap and after in ("sagt", "skrevet", "slået"))
-                elif nlow == "fra" and cap:
-                    is_name[i] = True
-                elif nlow == "og" and after in ("jeg", "mig"):
+                elif (nlow == "fra" and cap) or (nlow == "og" and after in ("jeg", "mig")):
                     is_name[i] = True
         # Names beside names: "mikkel og liv", "Emma, Freja og Asta"
         changed = True
@@ -276,9 +471,15 @@ class NameFinder:
                 surname_like = lex.is_name(nlow) and (
                     self._is_cap(nxt.text) or (nlow in lex.surnames and not self._ambiguous(nlow))
                 )
-                if is_name[j] or surname_like or (
-                    self._is_cap(nxt.text) and self._is_cap(words[i].text) and not self._ambiguous(nlow)
-                    and nlow not in lex.common_words
+                if (
+                    is_name[j]
+                    or surname_like
+                    or (
+                        self._is_cap(nxt.text)
+                        and self._is_cap(words[i].text)
+                        and not self._ambiguous(nlow)
+                        and nlow not in lex.common_words
+                    )
                 ):
                     end = nxt.end
                     j += 1

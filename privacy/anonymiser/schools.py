@@ -42,16 +42,92 @@ _COMPOUND = re.compile(
 )
 # Compounds naming a kind of school, not a school.
 _GENERIC_PREFIXES = frozenset(
-    "efter folke fri privat real høj kost special ungdoms erhvervs gymnasie sommer danse "
-    "musik køre sprog bi hoved grund lille produktions handels idræts efterskole friskole "
-    "kunst film teater sports nat aften lands by central overbygnings dag weekend hjem "
-    "ny gammel gamle nye dansk tysk engelsk fag modtage kommune kommunal katedral stats "
-    "hf sø rudolf steiner steinerskole waldorf".split()
+    [
+        "efter",
+        "folke",
+        "fri",
+        "privat",
+        "real",
+        "høj",
+        "kost",
+        "special",
+        "ungdoms",
+        "erhvervs",
+        "gymnasie",
+        "sommer",
+        "danse",
+        "musik",
+        "køre",
+        "sprog",
+        "bi",
+        "hoved",
+        "grund",
+        "lille",
+        "produktions",
+        "handels",
+        "idræts",
+        "efterskole",
+        "friskole",
+        "kunst",
+        "film",
+        "teater",
+        "sports",
+        "nat",
+        "aften",
+        "lands",
+        "by",
+        "central",
+        "overbygnings",
+        "dag",
+        "weekend",
+        "hjem",
+        "ny",
+        "gammel",
+        "gamle",
+        "nye",
+        "dansk",
+        "tysk",
+        "engelsk",
+        "fag",
+        "modtage",
+        "kommune",
+        "kommunal",
+        "katedral",
+        "stats",
+        "hf",
+        "sø",
+        "rudolf",
+        "steiner",
+        "steinerskole",
+        "waldorf",
+    ]
 )
 # Words that may stand inside a school's name though they are ordinary words.
 _NAME_PARTS = frozenset(
-    "nørre søndre sønder vester vestre øster østre nordre sankt skt ny gammel gl store lille "
-    "tekniske private frie internationale danske kristne katolske".split()
+    [
+        "nørre",
+        "søndre",
+        "sønder",
+        "vester",
+        "vestre",
+        "øster",
+        "østre",
+        "nordre",
+        "sankt",
+        "skt",
+        "ny",
+        "gammel",
+        "gl",
+        "store",
+        "lille",
+        "tekniske",
+        "private",
+        "frie",
+        "internationale",
+        "danske",
+        "kristne",
+        "katolske",
+    ]
 )
 
 
@@ -60,14 +136,30 @@ def find_classes(text: str) -> Iterator[Candidate]:
         sep = m.group("sep") or ""
         cued = _CLASS_CUE.search(text, 0, m.start()) is not None
         token = m.group("grade") + m.group("letter")
-        if sep.strip() != "." or " " in sep:
-            # "9c" or "9. b" or "9 c": plausible classes, ambiguous look-alikes need a cue.
-            if not cued and (" " in sep or _AMBIGUOUS_CLASS.fullmatch(token)):
-                continue
+        # "8.b" stands on its own; "9c", "9. b" or "9 c" and look-alikes need a cue.
+        loose = sep.strip() != "." or " " in sep
+        if loose and not cued and (" " in sep or _AMBIGUOUS_CLASS.fullmatch(token)):
+            continue
         yield Candidate(m.start(), m.end(), "SKOLE")
 
 
-_DETERMINERS = frozenset("min mit din dit vores jeres deres hans hendes sin sit en et".split())
+_DETERMINERS = frozenset(
+    [
+        "min",
+        "mit",
+        "din",
+        "dit",
+        "vores",
+        "jeres",
+        "deres",
+        "hans",
+        "hendes",
+        "sin",
+        "sit",
+        "en",
+        "et",
+    ]
+)
 
 
 def _name_start(words: list[str], lexicon: Lexicon) -> int:
@@ -80,12 +172,14 @@ def _name_start(words: list[str], lexicon: Lexicon) -> int:
     count = 0
     for word in reversed(words):
         low = word.lower().strip(".")
-        if low in _NAME_PARTS or (
-            low not in lexicon.common_words and not low.isdigit() and len(low) > 1
-        ):
-            count += 1
-        elif word[0].isupper() and low not in _DETERMINERS and (
-            low not in ("det", "den") or count > 0
+        if (
+            low in _NAME_PARTS
+            or (low not in lexicon.common_words and not low.isdigit() and len(low) > 1)
+            or (
+                word[0].isupper()
+                and low not in _DETERMINERS
+                and (low not in ("det", "den") or count > 0)
+            )
         ):
             count += 1
         else:
