@@ -32,7 +32,8 @@ _STREET = (
 # ("æblevej 4 i Aarhus").
 _NUMBER = r"\d{1,4}(?:[A-Za-z]|(?-i:\s[A-Z]))?(?![\w])(?:\s?-\s?\d{1,4})?"
 _FLOOR = (
-    r"(?:,?\s*(?:(?:st|kl|kld|stuen|parterre)\b\.?|\d{1,2}\.(?:\s?sal\b)?|\d{1,2}\s?sal\b)"
+    r"(?:,?\s*(?:(?:st|kl|kld|stuen|parterre)\b\.?|\d{1,2}\.(?:\s?sal\b)?|\d{1,2}\s?sal\b"
+    r"|\d{1,2}(?=\s?(?:th|tv|mf)\b))"
     r"(?:\s*,?\s*(?:th|tv|mf|t\.h|t\.v)\b\.?)?)?"
 )
 _ADDRESS = re.compile(

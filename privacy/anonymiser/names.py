@@ -409,6 +409,17 @@ class NameFinder:
                 is_name[i] = True
                 continue
             if not listed:
+                # An unknown capitalised word inside a sentence that speaks or acts
+                # ("Xiang skrev til mig") is a name the lists do not know.
+                if (
+                    cap
+                    and not ambiguous
+                    and not w.sent_start
+                    and nxt is not None
+                    and nxt.low in SPEECH_VERBS
+                    and nxt.low not in _WEAK_VERBS
+                ):
+                    is_name[i] = True
                 continue
             if prev_low in ARTICLES and kind is None:
                 continue
@@ -443,7 +454,12 @@ class NameFinder:
         while changed:
             changed = False
             for i, w in enumerate(words):
-                if is_name[i] or not self._listed(w.low) or not free(w):
+                # Listed names, or unknown capitalised words inside a sentence
+                # ("Asger og Villum").
+                unknown_cap = (
+                    self._is_cap(w.text) and not w.sent_start and not self._ambiguous(w.low)
+                )
+                if is_name[i] or not (self._listed(w.low) or unknown_cap) or not free(w):
                     continue
                 if w.low in FUNCTION_WORDS or w.low in _RELATIONS:
                     continue
