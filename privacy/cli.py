@@ -16,8 +16,6 @@ import sys
 
 import typer
 
-from privacy.anonymiser import Anonymiser
-
 
 def _fail(lineno: int, reason: str) -> None:
     typer.echo(f"intake anonymise: line {lineno}: {reason}", err=True)
@@ -26,6 +24,9 @@ def _fail(lineno: int, reason: str) -> None:
 
 def anonymise() -> None:
     """Anonymise JSON lines {"text": ...} from stdin; write {"text", "entities"} lines."""
+    # Imported here so that `intake --help` and other commands do not load spaCy.
+    from privacy.anonymiser import Anonymiser
+
     anonymiser = Anonymiser()
     # JSON lines are UTF-8 whatever the locale says.
     lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
