@@ -289,7 +289,6 @@ class _Tok:
 
 def build_cue_matcher(vocab: Vocab) -> PhraseMatcher:
     matcher = PhraseMatcher(vocab, attr="LOWER")
-    make = vocab.strings  # noqa: F841  (keeps the phrases' strings in this vocab)
     for label, phrases in (("STRONG", STRONG_CUES), ("REL", RELATION_CUES), ("SELF", SELF_CUES)):
         docs = [Doc(vocab, words=p.split()) for p in phrases]
         matcher.add(label, docs)
@@ -312,8 +311,6 @@ def _words(doc: Doc) -> tuple[list[_Tok], dict[int, int]]:
             else:
                 boundary = False
             continue
-        if "\n" in tok.whitespace_ or "\n" in text:
-            pass
         index[tok.i] = len(words)
         core = m.group()
         start = tok.idx + m.start()
