@@ -6,6 +6,7 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 import typer
 
 from intake.bot_cli import app as bot_app
+from privacy.cli import anonymise
 
 app = typer.Typer(
     name="intake",
@@ -21,6 +22,9 @@ app.add_typer(bot_app, name="bot")
 @app.callback()
 def main() -> None:
     """Ung Intake: operator and analyst commands."""
+
+
+app.command("anonymise")(anonymise)
 
 
 if __name__ == "__main__":

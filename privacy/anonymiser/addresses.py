@@ -1,0 +1,179 @@
+"""Street addresses ("Nørregade 12, 2. th", "Sønder Allé 14", "æblevej 4") and postcodes
+with a town ("8000 Aarhus C", "2200 kbh n").
+
+A street is recognised by its Danish suffix (-vej, -gade, -allé, -stræde, -vænget, ...) and
+needs a house number, or a cue such as "bor på", because "motorvej" and "hovedgade" are
+ordinary words. Floor and side ("2. th", "st. tv", "1. sal") belong to the address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.anonymiser.entities import Candidate
+from privacy.anonymiser.lexicon import Lexicon
+
+# Suffixes that make a street name even in lower case ("skovvej 3").
+_SUFFIX = (
+    r"vej|vejen|gade|allé|alle|stræde|torv|torvet|plads|pladsen|vænget|vænge|boulevard|"
+    r"parken|bakken|toften|vangen|stien|haven|kæret|engen|løkken|dalen|lunden|højen|"
+    r"brinken|banken|marken|krogen|gården|skoven|kvarter|kvarteret|passagen|diget|svinget|"
+    r"hegnet|mosen|sletten|gyden|bakke|høj|lund|dal|park|have|kær|toft|vang|sti|kaj|kajen"
+)
+# Words in front of a street name that are not capitalised by everyone.
+_PREFIX = r"(?:nørre|søndre|sønder|vester|vestre|øster|østre|nordre|gammel|gl\.|ny|store|lille|sankt|skt\.|sct\.|kong|dronning|prins|prinsesse|h\.\s?c\.)"  # noqa: E501
+_CAP = r"[A-ZÆØÅ][\wæøåé'.-]*"
+_STREET = (
+    rf"(?:(?:{_CAP}|{_PREFIX})\s+){{0,3}}"
+    rf"(?:[\wæøåÆØÅé-]*(?:{_SUFFIX}))"
+)
+# House letter: "2B", "112A" or "12 B"; a lone lower-case letter after a space is a word
+# ("æblevej 4 i Aarhus").
+_NUMBER = r"\d{1,4}(?:[A-Za-z]|(?-i:\s[A-Z]))?(?![\w])(?:\s?-\s?\d{1,4})?"
+_FLOOR = (
+    r"(?:,?\s*(?:(?:st|kl|kld|stuen|parterre)\b\.?|\d{1,2}\.(?:\s?sal\b)?|\d{1,2}\s?sal\b"
+    r"|\d{1,2}(?=\s?(?:th|tv|mf)\b))"
+    r"(?:\s*,?\s*(?:th|tv|mf|t\.h|t\.v)\b\.?)?)?"
+)
+_ADDRESS = re.compile(
+    rf"(?<![\w])(?P<street>{_STREET})\s+(?P<number>{_NUMBER})(?![\d]){_FLOOR}", re.I
+)
+_LIVE_CUE = re.compile(
+    rf"\b(?:bor|boede|bo|flytter|flyttede|flyttet|adresse|adressen)\s+(?:på|i|ved|til|er|:)?\s*"
+    rf"(?P<street>{_STREET})(?![\wæøå])",
+    re.I,
+)
+# Lower-case compounds that end like a street but are ordinary words.
+_NOT_STREETS = frozenset(
+    [
+        "vej",
+        "vejen",
+        "gade",
+        "plads",
+        "pladsen",
+        "torv",
+        "torvet",
+        "have",
+        "haven",
+        "park",
+        "parken",
+        "høj",
+        "dal",
+        "lund",
+        "kær",
+        "sti",
+        "motorvej",
+        "omvej",
+        "hovedvej",
+        "landevej",
+        "sidevej",
+        "cykelsti",
+        "gangsti",
+        "sidegade",
+        "hovedgade",
+        "legeplads",
+        "arbejdsplads",
+        "parkeringsplads",
+        "siddeplads",
+        "markedsplads",
+        "skolegården",
+        "gården",
+        "bakke",
+        "bakken",
+        "marken",
+        "skoven",
+        "engen",
+        "banken",
+        "kaj",
+        "kajen",
+        "toft",
+        "vang",
+        "stien",
+        "alle",
+        "allé",
+    ]
+)
+
+_POSTCODE = re.compile(
+    r"(?<![\d+])(?:DK-?\s?)?(?P<code>[1-9]\d{3})\s+"
+    r"(?P<town>[A-ZÆØÅa-zæøå][\wæøåÆØÅ.-]*(?:\s+[A-ZÆØÅ][\wæøå-]+)?)"
+    r"(?:\s+(?P<district>C|K|N|V|S|Ø|SV|NV|NØ|SØ)(?![\wæøå]))?",
+    re.I,
+)
+
+
+_STRONG_LOWER = re.compile(
+    r".+(?:vej|vejen|gade|allé|alle|stræde|torv|plads|vænget|vænge|boulevard|parken|bakken|"
+    r"toften|vangen|stien|kæret|løkken|højen|lunden)"
+)
+
+
+def _is_street_word(street: str) -> bool:
+    words = street.split()
+    last = words[-1]
+    if last[0].isupper():
+        # "Allé", "Boulevard" alone need a name in front ("Sønder Allé").
+        return len(words) > 1 or last.lower() not in _NOT_STREETS
+    if last.lower() in _NOT_STREETS:
+        return len(words) > 1 and words[-2][0].isupper()
+    # Lower-case compounds only with the unmistakable suffixes ("skovvej", not "skandal").
+    return _STRONG_LOWER.fullmatch(last.lower()) is not None
+
+
+def _trim_lead(street: str, lexicon: Lexicon) -> int:
+    """Characters to drop from the front: the regex takes up to three words before the
+    suffix word; only capitalised non-ordinary words and street prefixes ("Ny", "Sønder",
+    "H.C.") belong to the street name."""
+    words = street.split()
+    keep = len(words) - 1
+    while keep > 0:
+        word = words[keep - 1]
+        low = word.lower()
+        if re.fullmatch(_PREFIX, low) or (word[0].isupper() and low not in lexicon.common_words):
+            keep -= 1
+        else:
+            break
+    if keep == 0:
+        return 0
+    pos = 0
+    for word in words[:keep]:
+        pos = street.index(word, pos) + len(word)
+    while pos < len(street) and street[pos].isspace():
+        pos += 1
+    return pos
+
+
+def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
+    if any(ch.isdigit() for ch in text):
+        for m in _ADDRESS.finditer(text):
+            start = m.start("street") + _trim_lead(m.group("street"), lexicon)
+            if not _is_street_word(text[start : m.end("street")]):
+                continue
+            end = m.end()
+            while text[end - 1] in " ,":
+                end -= 1
+            yield Candidate(start, end, "ADRESSE")
+    for m in _LIVE_CUE.finditer(text):
+        start = m.start("street") + _trim_lead(m.group("street"), lexicon)
+        if _is_street_word(text[start : m.end("street")]):
+            yield Candidate(start, m.end(), "ADRESSE")
+
+
+def find_postcodes(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
+    for m in _POSTCODE.finditer(text):
+        town = m.group("town")
+        first = town.split()[0]
+        low = first.lower().rstrip(".")
+        # An unknown capitalised word after four digits can still be a town ("8700
+        # Horsens"), but not an ordinary word ("i 2019 Flyttede vi").
+        known = low in lexicon.places or low in ("kbh", "cph", "kbhvn")
+        if not known and (not first[0].isupper() or low in lexicon.common_words):
+            continue
+        end = m.end("town")
+        parts = town.split()
+        if len(parts) > 1 and parts[1].lower() in lexicon.common_words:
+            end = m.start("town") + len(first)
+        if m.group("district") and m.end("town") == end:
+            end = m.end("district")
+        yield Candidate(m.start(), end, "POSTNR")

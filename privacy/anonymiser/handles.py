@@ -1,0 +1,44 @@
+"""Social-media handles: "@navn", "min snap er xyz", "insta: xyz", "discord xyz#1234".
+
+A word after a platform cue is a handle unless it is an ordinary Danish word ("min snap er
+lukket", "skriv på insta hvis ..."), so the common-word list decides, not the spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.anonymiser.entities import Candidate
+from privacy.anonymiser.lexicon import Lexicon
+
+_AT = re.compile(r"(?<![\w.@/])@[\w](?:[\w.]*[\w])?")
+_PLATFORM = (
+    r"snap(?:chat)?|insta(?:gram)?|ig|tiktok|tik\s?tok|discord|twitter|facebook|fb|kik|"
+    r"telegram|twitch|youtube|yt|roblox|steam|psn|xbox|bereal|threads|wickr|minecraft|"
+    r"fortnite|brugernavn(?:et)?|username|user|gamertag|profil(?:en|navn|navnet)?|konto(?:en)?"
+)
+_CUED = re.compile(
+    rf"\b(?:{_PLATFORM})(?:\s*(?:navn|name|brugernavn|profil|id))?"
+    r"(?P<sep>\s*[:=]\s*|\s+er\s+|\s+(?:der\s+|som\s+)?hedder\s+|\s+is\s+|\s*-\s*|\s+)"
+    r"(?:(?:det|bare|lige)\s+)?"
+    r"(?P<handle>@?[\w][\w.#-]*[\w]|@?[\w]{2})",
+    re.IGNORECASE,
+)
+# Underscores appear in handles, never in Danish words.
+_UNDERSCORE = re.compile(r"(?<![\w@.])[\w.]*[A-Za-zæøåÆØÅ0-9]_[\w.]*[\w]")
+
+
+def find_handles(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
+    for m in _AT.finditer(text):
+        yield Candidate(m.start(), m.end(), "BRUGERNAVN")
+    for m in _CUED.finditer(text):
+        handle = m.group("handle")
+        low = handle.lower().lstrip("@")
+        if low in lexicon.common_words or low.isdigit():
+            continue
+        if re.fullmatch(r"[a-zæøå]+", low) and low in lexicon.name_words:
+            continue
+        yield Candidate(m.start("handle"), m.end("handle"), "BRUGERNAVN")
+    for m in _UNDERSCORE.finditer(text):
+        yield Candidate(m.start(), m.end(), "BRUGERNAVN")

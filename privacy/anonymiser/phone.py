@@ -1,0 +1,34 @@
+"""Danish phone numbers: eight digits in the usual groupings, optionally with +45 / 0045.
+
+Groupings seen in the wild: 12345678, 12 34 56 78, 1234 5678, 12-34-56-78, 70 201 201.
+Danish subscriber numbers never start with 0 or 1, which rules out many look-alikes; dates
+(12.08.2008) and year ranges (2018-2019) are the remaining ones and are filtered out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from privacy.anonymiser.entities import Candidate
+
+_PHONE = re.compile(
+    r"(?<![\w+])(?<!\d[ .-])"
+    r"(?P<prefix>(?:\(\s*\+?45\s*\)|\+\s?45|0045)[ .-]?)?"
+    r"(?P<number>[2-9]\d(?:[ .-]?\d){6})"
+    r"(?!\d)(?![ .-]\d)"
+)
+_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{4}")
+_YEARS = re.compile(r"(19|20)\d\d\s?[-–]\s?(19|20)\d\d")
+
+
+def find_phone(text: str) -> Iterator[Candidate]:
+    for m in _PHONE.finditer(text):
+        number = m.group("number")
+        if not m.group("prefix") and (_DATE.fullmatch(number) or _YEARS.fullmatch(number)):
+            continue
+        # Groups of one digit ("2 3 4 5 6 7 8 9") are counting, not a number.
+        groups = re.split(r"[ .-]", number)
+        if any(len(g) < 2 for g in groups):
+            continue
+        yield Candidate(m.start(), m.end(), "TELEFON")
