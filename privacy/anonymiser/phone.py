@@ -1,7 +1,8 @@
 """Danish phone numbers: eight digits in the usual groupings, optionally with +45 / 0045.
 
 Groupings seen in the wild: 12345678, 12 34 56 78, 1234 5678, 12-34-56-78, 70 201 201.
-Danish subscriber numbers never start with 0 or 1, which rules out many look-alikes; dates
+Real Danish numbers start with 2-9, but people (and test sets) write 12 34 56 78 as "a number", so
+anything from 1 is taken: privacy beats precision here. Dates
 (12.08.2008) and year ranges (2018-2019) are the remaining ones and are filtered out.
 """
 
@@ -15,7 +16,7 @@ from privacy.anonymiser.entities import Candidate
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[ .-])"
     r"(?P<prefix>(?:\(\s*\+?45\s*\)|\+\s?45|0045)[ .-]?)?"
-    r"(?P<number>[2-9]\d(?:[ .-]?\d){6})"
+    r"(?P<number>[1-9]\d(?:[ .-]?\d){6})"
     r"(?!\d)(?![ .-]\d)"
 )
 _DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{4}")

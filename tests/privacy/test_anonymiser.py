@@ -55,6 +55,8 @@ def test_cpr_needs_valid_date_without_cue(anon: Anonymiser, text: str) -> None:
         ("(+45) 71 22 33 44", "(+45) 71 22 33 44"),
         ("40-50-60-70 er min mors", "40-50-60-70"),
         ("Livslinien 70 201 201", "70 201 201"),
+        ("ring 12 34 56 78", "12 34 56 78"),  # not a real series, but written as a number
+        ("mit nr er 12345678", "12345678"),
     ],
 )
 def test_phone_found(anon: Anonymiser, text: str, value: str) -> None:
