@@ -6,6 +6,7 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 import typer
 
 from intake.bot_cli import app as bot_app
+from privacy.keys_cli import app as keys_app
 
 app = typer.Typer(
     name="intake",
@@ -16,6 +17,7 @@ app = typer.Typer(
 
 
 app.add_typer(bot_app, name="bot")
+app.add_typer(keys_app, name="keys")
 
 
 @app.callback()
