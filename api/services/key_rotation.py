@@ -28,8 +28,12 @@ class RewrapReport:
     # Changed or erased by someone else between our read and our write: nothing to do.
     skipped: int = 0
     # Could not be unwrapped (KEK missing from the ring, or tampered): left as they are.
-    failed: int = 0
+    failed_rows: set[tuple[str, int]] = field(default_factory=set)
     failed_kek_ids: set[str] = field(default_factory=set)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failed_rows)
 
 
 def data_keys_by_kek(session: Session) -> dict[str, int]:
@@ -112,7 +116,7 @@ def _one_pass(
                         keys, row.profile_id, row.version, row.wrapped_key, target
                     )
                 except CryptoError:
-                    report.failed += 1
+                    report.failed_rows.add((row.profile_id, row.version))
                     report.failed_kek_ids.add(row.kek_id)
                     continue
                 result = session.execute(

@@ -22,5 +22,6 @@ class KeyRingError(CryptoError):
     """The key ring is missing, malformed or holds a weak key."""
 
 
-class UnknownKeyError(KeyRingError):
-    """A key-encryption key id is not in the key ring (never existed, or already retired)."""
+class UnknownKeyError(KeyRingError, DecryptionError):
+    """A key-encryption key id is not in the key ring (never existed, or already retired):
+    whatever it wrapped cannot be decrypted with this ring."""

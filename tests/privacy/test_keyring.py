@@ -84,16 +84,14 @@ def test_active_must_exist_and_versions_and_keys_be_unique() -> None:
     key = secrets.token_bytes(32)
     with pytest.raises(KeyRingError, match="active key"):
         KeyRing.from_json(_ring_json(key).replace('"active": "kek-1"', '"active": "nope"'), "x")
-    doc = {
-        "active": "a",
-        "keys": {
-            "a": {"version": 1, "key": base64.b64encode(key).decode()},
-            "b": {"version": 1, "key": base64.b64encode(secrets.token_bytes(32)).decode()},
-        },
+    keys: dict[str, dict[str, object]] = {
+        "a": {"version": 1, "key": base64.b64encode(key).decode()},
+        "b": {"version": 1, "key": base64.b64encode(secrets.token_bytes(32)).decode()},
     }
+    doc = {"active": "a", "keys": keys}
     with pytest.raises(KeyRingError, match="unique version"):
         KeyRing.from_json(json.dumps(doc), "x")
-    doc["keys"]["b"] = {"version": 2, "key": base64.b64encode(key).decode()}
+    keys["b"] = {"version": 2, "key": base64.b64encode(key).decode()}
     with pytest.raises(KeyRingError, match="reuses the bytes"):
         KeyRing.from_json(json.dumps(doc), "x")
 
