@@ -89,11 +89,15 @@ class TranscriptEntry(Base):
     text: Mapped[Sealed] = mapped_column("text_ciphertext", SealedBytes)
 
     def field_context(self, attribute: str) -> FieldContext:
+        return self.context_for(attribute, row_id=self.id, profile_id=self.profile_id)
+
+    @classmethod
+    def context_for(cls, attribute: str, *, row_id: str, profile_id: str) -> FieldContext:
         return FieldContext(
-            table=self.__tablename__,
+            table=cls.__tablename__,
             column=_TRANSCRIPT_COLUMNS[attribute],
-            row_id=self.id,
-            profile_id=self.profile_id,
+            row_id=row_id,
+            profile_id=profile_id,
         )
 
 

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, delete, select, text, update
+from sqlalchemy import (
+    CursorResult,
+    Engine,
+    Result,
+    Table,
+    bindparam,
+    delete,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +39,8 @@ class TurnSlot:
 
     seq: int
     data_key_version: int
+    # Fetched in the same round trip where the database allows it (PostgreSQL).
+    wrapped_key: bytes | None = None
 
 
 def create_profile(session: Session, keys: KeyProvider, profile_id: str, now: datetime) -> bool:
@@ -68,26 +80,59 @@ def create_profile(session: Session, keys: KeyProvider, profile_id: str, now: da
     return True
 
 
+# Built once, on the Core tables: these run on every turn, and building a statement (or
+# routing it through the ORM) costs more than running it.
+_PROFILES = cast(Table, Profile.__table__)
+_PROFILE_KEYS = cast(Table, ProfileKey.__table__)
+_CLAIM_TURN = (
+    update(_PROFILES)
+    .where(_PROFILES.c.id == bindparam("profile_id"))
+    .values(next_seq=_PROFILES.c.next_seq + 1, last_activity_at=bindparam("now"))
+    .returning(_PROFILES.c.next_seq, _PROFILES.c.data_key_version)
+)
+# PostgreSQL: the wrapped data key comes back with the UPDATE, one round trip instead of two.
+# (SQLite strips table qualifiers inside RETURNING, so it keeps the separate SELECT.)
+_CLAIM_TURN_WITH_KEY = _CLAIM_TURN.returning(
+    select(_PROFILE_KEYS.c.wrapped_key)
+    .where(
+        _PROFILE_KEYS.c.profile_id == _PROFILES.c.id,
+        _PROFILE_KEYS.c.version == _PROFILES.c.data_key_version,
+    )
+    .scalar_subquery()
+    .label("wrapped_key")
+)
+_WRAPPED_KEY = select(_PROFILE_KEYS.c.wrapped_key).where(
+    _PROFILE_KEYS.c.profile_id == bindparam("profile_id"),
+    _PROFILE_KEYS.c.version == bindparam("version"),
+)
+
+
 def claim_turn(session: Session, profile_id: str, now: datetime) -> TurnSlot | None:
     """Record activity and take the next sequence number in one UPDATE (row-locked in
     PostgreSQL, serialised by the write lock in SQLite). None if the profile does not exist."""
+    with_key = session.get_bind().dialect.name == "postgresql"
     row = session.execute(
-        update(Profile)
-        .where(Profile.id == profile_id)
-        .values(next_seq=Profile.next_seq + 1, last_activity_at=now)
-        .returning(Profile.next_seq, Profile.data_key_version)
+        _CLAIM_TURN_WITH_KEY if with_key else _CLAIM_TURN, {"profile_id": profile_id, "now": now}
     ).one_or_none()
     if row is None:
         return None
-    return TurnSlot(seq=row.next_seq - 1, data_key_version=row.data_key_version)
-
-
-def data_key(session: Session, keys: KeyProvider, profile_id: str, version: int) -> DataKey:
-    wrapped = session.scalar(
-        select(ProfileKey.wrapped_key).where(
-            ProfileKey.profile_id == profile_id, ProfileKey.version == version
-        )
+    return TurnSlot(
+        seq=row.next_seq - 1,
+        data_key_version=row.data_key_version,
+        wrapped_key=row.wrapped_key if with_key else None,
     )
+
+
+def data_key(
+    session: Session,
+    keys: KeyProvider,
+    profile_id: str,
+    version: int,
+    wrapped: bytes | None = None,
+) -> DataKey:
+    """Unwrap the profile's data key of `version` (fetched unless the caller has it)."""
+    if wrapped is None:
+        wrapped = session.scalar(_WRAPPED_KEY, {"profile_id": profile_id, "version": version})
     if wrapped is None:
         raise ProfileKeyMissingError(f"no data key version {version} for this profile")
     return unwrap_data_key(keys, profile_id, version, wrapped)

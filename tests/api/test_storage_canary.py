@@ -4,6 +4,7 @@ the scan would find it."""
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from api.db.models import Handoff
@@ -65,6 +66,7 @@ def test_canary_not_in_sqlite_files(sqlite_db: Db, key_ring: KeyRing) -> None:
     _assert_hidden(sqlite_file_bytes(sqlite_db.name), canary, control, key_ring)
 
 
+@pytest.mark.postgres
 def test_canary_not_in_pg_dump(pg_db: Db, key_ring: KeyRing) -> None:
     canary, control = f"canary-{uuid.uuid4().hex}", f"control-{uuid.uuid4().hex}"
     _write(pg_db, key_ring, canary, control)

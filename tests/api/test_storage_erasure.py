@@ -71,6 +71,7 @@ def test_erase_profile_destroys_key_and_rows_only_of_that_profile(
         assert erase_profile(session, victim).keys_destroyed == 0
 
 
+@pytest.mark.postgres
 def test_erased_profile_leaves_no_trace_in_pg_dump(pg_db: Db, key_ring: KeyRing) -> None:
     victim = _profile(pg_db, key_ring, "slet mig")
     _profile(pg_db, key_ring, "behold mig")

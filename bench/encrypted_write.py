@@ -1,0 +1,222 @@
+"""Throughput of the transcript write path: plain vs anonymised + encrypted, same run.
+
+    .venv/bin/python bench/encrypted_write.py [--turns 2000] [--database-url URL]
+        [--anonymiser auto|stand-in|MODULE:FUNCTION]
+
+Both paths write the same logical row (profile id, seq, role, time, tags, text) to a table of
+the same shape and do the same bookkeeping (one UPDATE of `profiles` taking the sequence number
+and recording activity). The plain path stores the text as TEXT; the protected path is
+`api.services.transcripts.append`: anonymise, fetch and unwrap the profile's data key, seal
+with AES-256-GCM, insert. Two commit patterns are measured:
+  per-turn   one transaction per turn, as the bridge writes (durability dominates);
+  batched    100 turns per transaction (CPU-bound: the crypto and anonymiser show most).
+The target (issue 5) is protected/plain >= 0.5. Runs alternate (and alternate which goes
+first); the median of 5 rounds is printed with the range, because fsync times are noisy.
+"""
+
+import argparse
+import importlib
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    update,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.db.migrate import upgrade_to_head
+from api.db.models_profiles import Profile
+from api.db.session import make_engine, make_sessionmaker
+from api.services import profiles, transcripts
+from privacy.crypto import KeyRing
+
+PLAIN = Table(
+    "bench_plain_entries",
+    MetaData(),
+    Column("id", String(32), primary_key=True),
+    Column("profile_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# The plain path's bookkeeping: the same UPDATE as profiles.claim_turn, minus the data key.
+PROFILES = cast(Table, Profile.__table__)
+PLAIN_CLAIM = (
+    update(PROFILES)
+    .where(PROFILES.c.id == bindparam("profile_id"))
+    .values(next_seq=PROFILES.c.next_seq + 1, last_activity_at=bindparam("now"))
+    .returning(PROFILES.c.next_seq)
+)
+PLAIN_INSERT = insert(PLAIN)
+
+# A small Danish chat vocabulary; messages are random runs of it plus one personal detail.
+_VOCABULARY = (
+    "jeg er så ked af det min mor og far skændes hele tiden i skolen driller de mig og "
+    "jeg har ingen venner længere det er svært at sove om natten kan du hjælpe"
+)
+_WORDS = _VOCABULARY.split()
+_PERSONAL = [
+    "jeg hedder Mathilde",
+    "mit nummer er 22 33 44 55",
+    "skriv til mig på sofie.hansen@gmail.com",
+    "jeg bor på Nørrebrogade 12, 2. th",
+    "mit cpr er 010203-1234",
+    "jeg går i 8.b på Nørre Fælled Skole",
+    "",
+    "",
+]
+
+
+def _messages(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(6, 30)))
+        out.append(f"{words} {rng.choice(_PERSONAL)}".strip())
+    return out
+
+
+def stand_in_anonymiser(text: str) -> str:
+    """A trivial regex stand-in (CPR, phone, e-mail): NOT the Danish anonymiser."""
+    import re
+
+    text = re.sub(r"\b\d{6}-?\d{4}\b", "[CPR]", text)
+    text = re.sub(r"\b(?:\d{2} ?){3}\d{2}\b", "[TELEFON]", text)
+    return re.sub(r"\S+@\S+", "[EMAIL]", text)
+
+
+def load_anonymiser(spec: str) -> tuple[Callable[[str], str], str]:
+    if spec in ("auto", "privacy.anonymiser:anonymise"):
+        try:
+            module = importlib.import_module("privacy.anonymiser")
+            return module.anonymise, "privacy.anonymiser.anonymise (the Danish anonymiser)"
+        except ImportError:
+            if spec != "auto":
+                raise
+    if spec in ("auto", "stand-in"):
+        return stand_in_anonymiser, "STAND-IN regex anonymiser (privacy.anonymiser not merged)"
+    module_name, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attr), spec
+
+
+ROUNDS = 5
+
+
+def run(
+    url: str, turns: int, anonymise: Callable[[str], str], batch: int
+) -> tuple[list[float], list[float]]:
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    PLAIN.create(engine, checkfirst=True)
+    sessions = make_sessionmaker(engine)
+    keys = KeyRing.generate()
+    messages = _messages(turns)
+    conversations = [f"bench{n:012d}{random.getrandbits(32):08x}" for n in range(50)]
+    now = profiles.now_utc()
+    with sessions.begin() as session:
+        for pid in conversations:
+            profiles.create_profile(session, keys, pid, now)
+    anonymise("varm op")  # load lists/patterns outside the timed loop
+
+    def plain() -> float:
+        start = time.perf_counter()
+        for lo in range(0, turns, batch):
+            with sessions.begin() as session:
+                for i in range(lo, min(lo + batch, turns)):
+                    pid = conversations[i % len(conversations)]
+                    now = profiles.now_utc()
+                    seq = session.execute(PLAIN_CLAIM, {"profile_id": pid, "now": now}).scalar_one()
+                    session.execute(
+                        PLAIN_INSERT,
+                        {
+                            "id": uuid.uuid4().hex,
+                            "profile_id": pid,
+                            "seq": seq - 1,
+                            "role": "ungdom",
+                            "created_at": now,
+                            "tags": ["angst"],
+                            "text": messages[i],
+                        },
+                    )
+        return turns / (time.perf_counter() - start)
+
+    def protected() -> float:
+        start = time.perf_counter()
+        for lo in range(0, turns, batch):
+            with sessions.begin() as session:
+                for i in range(lo, min(lo + batch, turns)):
+                    transcripts.append(
+                        session,
+                        conversations[i % len(conversations)],
+                        "ungdom",
+                        messages[i],
+                        ["angst"],
+                        keys=keys,
+                        anonymise=anonymise,
+                    )
+        return turns / (time.perf_counter() - start)
+
+    plain_rates, protected_rates = [], []
+    for round_number in range(ROUNDS):
+        # Alternate which goes first, so warm-up and drift do not favour one path.
+        if round_number % 2:
+            protected_rates.append(protected())
+            plain_rates.append(plain())
+        else:
+            plain_rates.append(plain())
+            protected_rates.append(protected())
+    engine.dispose()
+    return plain_rates, protected_rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--turns", type=int, default=2000)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
+    parser.add_argument("--anonymiser", default="auto")
+    args = parser.parse_args()
+    anonymise, label = load_anonymiser(args.anonymiser)
+
+    print(f"anonymiser: {label}")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        print(f"database:   {url.split('@')[-1]}")
+        print(f"turns:      {args.turns} per path per round, median of {ROUNDS} rounds")
+        print(
+            f"{'mode':<10} {'plain turns/s':>14} {'protected turns/s':>18} {'ratio':>6}"
+            f"  {'(plain range; protected range)'}"
+        )
+        for mode, batch in (("per-turn", 1), ("batched", 100)):
+            plains, protecteds = run(url, args.turns, anonymise, batch)
+            plain, protected = statistics.median(plains), statistics.median(protecteds)
+            print(
+                f"{mode:<10} {plain:>14.0f} {protected:>18.0f} {protected / plain:>6.2f}"
+                f"  ({min(plains):.0f}-{max(plains):.0f}; "
+                f"{min(protecteds):.0f}-{max(protecteds):.0f})"
+            )
+    print("target: protected / plain >= 0.50")
+
+
+if __name__ == "__main__":
+    main()
