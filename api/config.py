@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from privacy.crypto import KeyProvider, KeyRing, KeyRingError, ReloadingKeyRing
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WEB_ROOT = PROJECT_ROOT / "web"
 
@@ -34,6 +36,11 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     public_base_url: str = "http://127.0.0.1:8000"
 
+    # Key-encryption keys (docs/encryption.md): a key-ring file (rotated online by
+    # `intake keys rotate`) or the ring's JSON itself. One of the two is required.
+    key_ring_file: Path | None = None
+    key_ring: SecretStr | None = None
+
     @field_validator("action_api_secret")
     @classmethod
     def _refuse_weak_secret(cls, value: SecretStr) -> SecretStr:
@@ -44,6 +51,24 @@ class Settings(BaseSettings):
                 "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
             )
         return value
+
+
+NO_KEY_RING_MESSAGE = (
+    "no key ring: set KEY_RING_FILE to a key-ring file (create one with "
+    "`intake keys generate --file var/keyring.json`) or KEY_RING to the ring's JSON. "
+    "Transcripts are stored only encrypted, so the api does not start without one."
+)
+
+
+def load_key_ring(settings: Settings) -> KeyProvider:
+    """The key ring the api encrypts with. Raises KeyRingError naming the setting at fault."""
+    if settings.key_ring_file is not None and settings.key_ring is not None:
+        raise KeyRingError("set KEY_RING_FILE or KEY_RING, not both")
+    if settings.key_ring_file is not None:
+        return ReloadingKeyRing(settings.key_ring_file)
+    if settings.key_ring is not None:
+        return KeyRing.from_json(settings.key_ring.get_secret_value(), "KEY_RING")
+    raise KeyRingError(NO_KEY_RING_MESSAGE)
 
 
 @lru_cache

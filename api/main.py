@@ -8,18 +8,21 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.config import WEB_ROOT, Settings, get_settings
+from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
 from api.realtime.webchat_bridge import WebchatBridge
 from api.routes import handoffs, health, pages
 from api.services.rasa_client import RasaClient
 from intake.logging_setup import configure_logging
+from privacy.crypto import KeyRingError
 
 logger = logging.getLogger(__name__)
 
 
 def create_fastapi(settings: Settings) -> FastAPI:
+    # First, before anything opens: without a real key ring nothing may be stored.
+    key_ring = load_key_ring(settings)
     engine = make_engine(settings.database_url)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
 
@@ -42,6 +45,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
+    app.state.key_ring = key_ring
     app.state.rasa = rasa
     app.include_router(health.router)
     app.include_router(handoffs.router)
@@ -69,4 +73,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
 def app() -> socketio.ASGIApp:
     """Factory for `uvicorn --factory api.main:app`."""
     configure_logging()
-    return create_app()
+    try:
+        return create_app()
+    except KeyRingError as exc:
+        raise SystemExit(f"api refuses to start: {exc}") from None

@@ -7,6 +7,7 @@ import typer
 
 from intake.bot_cli import app as bot_app
 from privacy.cli import anonymise
+from privacy.keys_cli import app as keys_app
 
 app = typer.Typer(
     name="intake",
@@ -17,6 +18,7 @@ app = typer.Typer(
 
 
 app.add_typer(bot_app, name="bot")
+app.add_typer(keys_app, name="keys")
 
 
 @app.callback()
