@@ -18,7 +18,10 @@ source var/local.env
 : "${ACTION_ENDPOINT_URL:=http://127.0.0.1:${ACTION_SERVER_PORT}/webhook}"
 : "${API_URL:=http://127.0.0.1:${API_PORT}}"
 : "${PUBLIC_BASE_URL:=http://${API_HOST}:${API_PORT}}"
+# The key-encryption keys (AES-256) for stored text: generated once per checkout, mode 0600.
+: "${KEY_RING_FILE:=$PWD/var/keyring.json}"
 RASA_TELEMETRY_ENABLED=false
 TF_CPP_MIN_LOG_LEVEL=2
 OMP_NUM_THREADS=1
 set +a
+[[ -n "${KEY_RING:-}" ]] || .venv/bin/intake keys generate --if-missing --file "$KEY_RING_FILE" >/dev/null

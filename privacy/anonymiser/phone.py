@@ -19,6 +19,9 @@ _PHONE = re.compile(
     r"(?P<number>[1-9]\d(?:[ .-]?\d){6})"
     r"(?!\d)(?![ .-]\d)"
 )
+# Public numbers the bot and notice themselves give (Livslinien, Datatilsynet, Headspace,
+# Børns Vilkår...): not personal data, and a transcript must keep them readable.
+PUBLIC_NUMBERS = frozenset({"70201201", "33193200", "35555557", "70706000"})
 _DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1\d{4}")
 _YEARS = re.compile(r"(19|20)\d\d\s?[-–]\s?(19|20)\d\d")
 
@@ -26,6 +29,8 @@ _YEARS = re.compile(r"(19|20)\d\d\s?[-–]\s?(19|20)\d\d")
 def find_phone(text: str) -> Iterator[Candidate]:
     for m in _PHONE.finditer(text):
         number = m.group("number")
+        if re.sub(r"\D", "", number) in PUBLIC_NUMBERS:
+            continue
         if not m.group("prefix") and (_DATE.fullmatch(number) or _YEARS.fullmatch(number)):
             continue
         # Groups of one digit ("2 3 4 5 6 7 8 9") are counting, not a number.

@@ -13,6 +13,7 @@ from actions.actions import ActionHandoff
 from api.config import Settings
 from api.db.migrate import upgrade_to_head
 from api.main import create_fastapi
+from privacy.crypto import KeyRing
 
 
 def make_tracker(slots: dict[str, Any], sender_id: str = "a" * 32, text: str = "") -> Tracker:
@@ -37,6 +38,7 @@ def api_app(
         Settings(
             database_url=f"sqlite:///{tmp_path / 'intake.db'}",
             action_api_secret=SecretStr(action_secret),
+            key_ring=SecretStr(KeyRing.generate().to_json()),
         )
     )
     upgrade_to_head(app.state.engine)

@@ -7,6 +7,7 @@ from pydantic import SecretStr
 
 from api.config import Settings
 from api.services.webchat import BOT_UNAVAILABLE_DA
+from privacy.crypto import KeyRing
 from tests.support.api_server import serving_api
 from tests.support.webchat_client import WebchatClient, texts
 
@@ -18,6 +19,7 @@ def api_without_rasa(tmp_path_factory: pytest.TempPathFactory, action_secret: st
     settings = Settings(
         database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'intake.db'}",
         action_api_secret=SecretStr(action_secret),
+        key_ring=SecretStr(KeyRing.generate().to_json()),
         rasa_url="http://127.0.0.1:9",  # nothing listens here
         rasa_timeout_seconds=2,
         max_message_chars=50,

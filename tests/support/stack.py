@@ -36,6 +36,7 @@ class Stack:
     action_url: str
     database_url: str
     env: dict[str, str]
+    key_ring_file: Path | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -109,7 +110,15 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
     api_port, rasa_port, action_port = free_port(), free_port(), free_port()
     database_url = f"sqlite:///{workdir / 'intake.db'}"
     env = dict(os.environ)
+    env.pop("KEY_RING", None)
+    key_ring_file = workdir / "keyring.json"
+    subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "intake"), "keys", "generate",
+         "--file", str(key_ring_file)],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
     env.update(
+        KEY_RING_FILE=str(key_ring_file),
         ACTION_API_SECRET=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         API_URL=f"http://127.0.0.1:{api_port}",
@@ -131,6 +140,7 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
         action_url=f"http://127.0.0.1:{action_port}",
         database_url=database_url,
         env=env,
+        key_ring_file=key_ring_file,
     )
     stack.log_dir.mkdir(parents=True, exist_ok=True)
     venv, venv_rasa = PROJECT_ROOT / ".venv" / "bin", PROJECT_ROOT / ".venv-rasa" / "bin"
