@@ -9,7 +9,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.handoff_client import HandoffFailedError, HandoffRequest, create_handoff
+from actions.api_client import ApiCallFailedError
+from actions.handoff_client import (
+    HandoffFailedError,
+    HandoffRequest,
+    create_handoff,
+    record_consent,
+    withdraw_consent,
+)
 from actions.settings import get_settings
 from actions.tagger_service import tag_text
 from intake.demographics import AgeBand, Gender, parse_age_band, parse_gender
@@ -17,6 +24,53 @@ from intake.demographics import AgeBand, Gender, parse_age_band, parse_gender
 logger = logging.getLogger(__name__)
 
 TAGGER_NOT_RUN = "not_run"
+
+
+class ApiAction:
+    """Mixin of actions that call the api; tests point `transport` at the real api in-process.
+
+    Not an Action subclass: rasa-sdk registers every Action subclass as an action."""
+
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+class ActionRecordConsent(ApiAction, Action):
+    """Consent given: the api creates the anonymous profile; only now may turns be stored."""
+
+    def name(self) -> str:
+        return "action_record_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            await record_consent(get_settings(), tracker.sender_id, self.transport)
+        except ApiCallFailedError:
+            # Nothing can be stored without the profile, so no consent is recorded either.
+            dispatcher.utter_message(response="utter_consent_failed")
+            return [SlotSet("consent", False)]
+        return []
+
+
+class ActionWithdrawConsent(ApiAction, Action):
+    """Consent withdrawn: before a counsellor has the case, everything is deleted at once."""
+
+    def name(self) -> str:
+        return "action_withdraw_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            result = await withdraw_consent(get_settings(), tracker.sender_id, self.transport)
+        except ApiCallFailedError:
+            dispatcher.utter_message(response="utter_withdrawal_failed")
+            return []
+        if result.get("case_begun"):
+            dispatcher.utter_message(response="utter_consent_withdrawn_case_begun")
+        else:
+            dispatcher.utter_message(response="utter_consent_withdrawn")
+        return [SlotSet("handed_off", False)]
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -88,11 +142,8 @@ class ActionTagProblem(Action):
         ]
 
 
-class ActionHandoff(Action):
+class ActionHandoff(ApiAction, Action):
     """Puts the conversation in the counsellors' queue through the api."""
-
-    # Tests point this at the real api in-process (httpx.ASGITransport).
-    transport: httpx.AsyncBaseTransport | None = None
 
     def name(self) -> str:
         return "action_handoff"

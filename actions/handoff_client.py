@@ -1,18 +1,14 @@
-"""Client for the api's handoff endpoint, used by the handoff action."""
+"""Handoff and consent calls to the api, as the actions make them."""
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from actions.api_client import ApiCallFailedError, call_api
 from actions.settings import ActionSettings
 
-logger = logging.getLogger(__name__)
-
-
-class HandoffFailedError(Exception):
-    """The api did not accept the handoff; the youth must be told and given other routes."""
+HandoffFailedError = ApiCallFailedError
 
 
 @dataclass(frozen=True)
@@ -40,22 +36,25 @@ async def create_handoff(
     request: HandoffRequest,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> dict[str, Any]:
-    """POST the handoff; returns the api's JSON. Raises HandoffFailedError on any failure.
+    """POST the handoff; raises HandoffFailedError on any failure."""
+    return await call_api(settings, "POST", "/api/v1/handoffs", request.as_json(), transport)
 
-    `transport` lets tests run the real api in-process instead of over a socket."""
-    headers = {"Authorization": f"Bearer {settings.action_api_secret.get_secret_value()}"}
-    try:
-        async with httpx.AsyncClient(
-            base_url=settings.api_url, timeout=settings.api_timeout_seconds, transport=transport
-        ) as client:
-            response = await client.post(
-                "/api/v1/handoffs", json=request.as_json(), headers=headers
-            )
-    except httpx.HTTPError as exc:
-        logger.warning("handoff request failed: %s", type(exc).__name__)
-        raise HandoffFailedError(type(exc).__name__) from exc
-    if response.status_code not in (200, 201):
-        logger.warning("handoff refused by api: status %s", response.status_code)
-        raise HandoffFailedError(f"status {response.status_code}")
-    result: dict[str, Any] = response.json()
-    return result
+
+async def record_consent(
+    settings: ActionSettings,
+    conversation_id: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> None:
+    await call_api(
+        settings, "POST", "/api/v1/consents", {"conversation_id": conversation_id}, transport
+    )
+
+
+async def withdraw_consent(
+    settings: ActionSettings,
+    conversation_id: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
+    return await call_api(
+        settings, "DELETE", f"/api/v1/consents/{conversation_id}", None, transport
+    )

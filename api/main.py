@@ -1,5 +1,6 @@
 """ASGI entry point: FastAPI (HTTP) wrapped by python-socketio (the webchat protocol)."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +13,10 @@ from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
 from api.realtime.webchat_bridge import WebchatBridge
-from api.routes import handoffs, health, pages
+from api.routes import consents, handoffs, health, pages
 from api.services.rasa_client import RasaClient
 from intake.logging_setup import configure_logging
+from privacy.anonymiser import anonymise, warm_up
 from privacy.crypto import KeyRingError
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             upgrade_to_head(engine)
+        await asyncio.to_thread(warm_up)
         logger.info("api ready; chat at %s/", settings.public_base_url)
         yield
         await rasa.aclose()
@@ -49,6 +52,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.state.rasa = rasa
     app.include_router(health.router)
     app.include_router(handoffs.router)
+    app.include_router(consents.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(
@@ -65,7 +69,12 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     # cors_allowed_origins=None: same origin only (the chat page is served by this api).
     sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=None, logger=False)
     WebchatBridge(
-        sio, fastapi_app.state.rasa, fastapi_app.state.sessions, settings.max_message_chars
+        sio,
+        fastapi_app.state.rasa,
+        fastapi_app.state.sessions,
+        settings.max_message_chars,
+        keys=fastapi_app.state.key_ring,
+        anonymise=anonymise,
     )
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path="socket.io")
 

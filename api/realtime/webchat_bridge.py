@@ -9,6 +9,7 @@ anonymous browser sees them.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.realtime.session_ids import is_valid_session_id, new_session_id
-from api.services import handoffs
+from api.services import consent, handoffs, transcripts
 from api.services.rasa_client import RasaClient, RasaUnavailableError
 from api.services.webchat import BOT_UNAVAILABLE_DA, text_message, to_webchat
+from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,15 @@ class WebchatBridge:
         rasa: RasaClient,
         sessions: sessionmaker[Session],
         max_message_chars: int,
+        keys: KeyProvider,
+        anonymise: Callable[[str], str],
     ) -> None:
         self.sio = sio
         self.rasa = rasa
         self.sessions = sessions
         self.max_message_chars = max_message_chars
+        self.keys = keys
+        self.anonymise = anonymise
         sio.on("connect", self.on_connect)
         sio.on("session_request", self.on_session_request)
         sio.on("user_uttered", self.on_user_uttered)
@@ -84,7 +90,10 @@ class WebchatBridge:
         if len(message) > self.max_message_chars:
             await self._say(session_id, text_message(message_too_long_da(self.max_message_chars)))
             return
-        if await run_in_threadpool(self._is_handed_off, session_id):
+        # Stored (anonymised, encrypted) before anything else happens with it, and only
+        # once the youth has consented; before that nothing is written anywhere.
+        handed_off = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        if handed_off:
             await self._say(session_id, text_message(WAITING_FOR_COUNSELLOR_DA))
             return
         try:
@@ -92,10 +101,28 @@ class WebchatBridge:
         except RasaUnavailableError:
             await self._say(session_id, text_message(BOT_UNAVAILABLE_DA))
             return
-        for reply in replies:
-            for webchat_message in to_webchat(reply):
-                await self._say(session_id, webchat_message)
+        outgoing = [m for reply in replies for m in to_webchat(reply)]
+        bot_texts = [m["text"] for m in outgoing if "text" in m]
+        if bot_texts:
+            await run_in_threadpool(self._store_bot_turns, session_id, bot_texts)
+        for webchat_message in outgoing:
+            await self._say(session_id, webchat_message)
 
-    def _is_handed_off(self, session_id: str) -> bool:
-        with self.sessions() as session:
+    def _store_youth_turn(self, session_id: str, message: str) -> bool:
+        """Stores the youth's turn if they consented; returns whether a counsellor has it."""
+        with self.sessions.begin() as session:
+            if consent.has_consented(session, session_id):
+                transcripts.append(
+                    session, session_id, "ungdom", message, keys=self.keys, anonymise=self.anonymise
+                )
             return handoffs.is_handed_off(session, session_id)
+
+    def _store_bot_turns(self, session_id: str, texts: list[str]) -> None:
+        # Checked after Rasa answered: the consent turn itself creates the profile.
+        with self.sessions.begin() as session:
+            if not consent.has_consented(session, session_id):
+                return
+            for text in texts:
+                transcripts.append(
+                    session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
+                )

@@ -15,7 +15,7 @@ import threading
 from privacy.anonymiser.engine import Anonymiser
 from privacy.anonymiser.entities import TYPES, AnonymisedText, Entity
 
-__all__ = ["TYPES", "AnonymisedText", "Anonymiser", "Entity", "anonymise"]
+__all__ = ["TYPES", "AnonymisedText", "Anonymiser", "Entity", "anonymise", "warm_up"]
 
 _shared: Anonymiser | None = None
 _shared_lock = threading.Lock()
@@ -33,3 +33,8 @@ def _instance() -> Anonymiser:
 def anonymise(text: str) -> str:
     """Anonymise one message with a lazily created, process-wide Anonymiser."""
     return _instance().anonymise(text).text
+
+
+def warm_up() -> None:
+    """Load the shared instance now (about 0.7 s) instead of on the first youth's message."""
+    _instance()

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 
 import actions.actions as actions_module
 from actions import settings as action_settings
-from actions.actions import ActionHandoff
+from actions.actions import ApiAction
 from api.config import Settings
 from api.db.migrate import upgrade_to_head
 from api.main import create_fastapi
@@ -46,5 +46,5 @@ def api_app(
         api_url="http://api.test", action_api_secret=SecretStr(action_secret)
     )
     monkeypatch.setattr(actions_module, "get_settings", lambda: settings)
-    monkeypatch.setattr(ActionHandoff, "transport", httpx.ASGITransport(app=app))
+    monkeypatch.setattr(ApiAction, "transport", httpx.ASGITransport(app=app))
     yield app

@@ -5,7 +5,13 @@ from fastapi import FastAPI
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionHandoff, ActionTagProblem, ValidateIntakeForm
+from actions.actions import (
+    ActionHandoff,
+    ActionRecordConsent,
+    ActionTagProblem,
+    ActionWithdrawConsent,
+    ValidateIntakeForm,
+)
 from api.db.models import Handoff
 from tests.actions.conftest import make_tracker
 
@@ -95,3 +101,27 @@ async def test_handoff_failure_tells_the_youth_and_gives_emergency_numbers(
     events = await ActionHandoff().run(dispatcher, tracker, DOMAIN)
     assert events == []
     assert _responses(dispatcher) == ["utter_handoff_failed"]
+
+
+async def test_consent_creates_the_profile_and_withdrawal_erases_it(api_app: FastAPI) -> None:
+    from api.db.models_profiles import Profile
+
+    tracker = make_tracker({}, sender_id="c" * 32)
+    dispatcher = CollectingDispatcher()
+    assert await ActionRecordConsent().run(dispatcher, tracker, DOMAIN) == []
+    with api_app.state.sessions() as session:
+        assert session.get(Profile, "c" * 32) is not None
+
+    events = await ActionWithdrawConsent().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("handed_off", False)]
+    assert _responses(dispatcher) == ["utter_consent_withdrawn"]
+    with api_app.state.sessions() as session:
+        assert session.get(Profile, "c" * 32) is None
+
+
+async def test_consent_that_cannot_be_recorded_is_not_assumed(api_app: FastAPI) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({}, sender_id="not a valid id")
+    events = await ActionRecordConsent().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("consent", False)]
+    assert _responses(dispatcher) == ["utter_consent_failed"]

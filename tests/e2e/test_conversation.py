@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.db_probe import handoffs_for, rows_mentioning
+from tests.e2e.db_probe import handoffs_for, rows_mentioning, transcript
 from tests.support.stack import Stack
 from tests.support.webchat_client import WebchatClient, texts
 
@@ -38,7 +38,9 @@ async def test_full_intake_ends_in_a_handoff_with_age_band_and_gender(stack: Sta
         assert "Hvor gammel er du?" in texts(replies)
         replies = await client.say("jeg er 15 år")
         assert "Hvad har du lyst til at tale om?" in texts(replies)
-        replies = await client.say("jeg bliver mobbet i skolen og har det rigtig dårligt")
+        replies = await client.say(
+            "jeg hedder Mikkel og bliver mobbet i skolen, min mail er mikkel@example.com"
+        )
         assert "sendt dig videre til en rådgiver" in texts(replies)
         for reply in replies:
             assert set(reply) in WEBCHAT_SHAPES, reply  # rasa-webchat drops any other shape
@@ -52,6 +54,22 @@ async def test_full_intake_ends_in_a_handoff_with_age_band_and_gender(stack: Sta
     assert handoff["age_band"] == "13-15"
     assert handoff["status"] == "waiting"
     assert handoff["tagger_status"] in ("ok", "unavailable")
+
+    assert stack.key_ring_file is not None
+    turns = transcript(stack.database_url, stack.key_ring_file, client.session_id or "")
+    youth = [t.text for t in turns if t.role == "ungdom"]
+    # Stored from consent on (the greeting and the "ja" came before the profile existed),
+    # anonymised before encryption.
+    assert youth == [
+        "pige",
+        "jeg er 15 år",
+        "jeg hedder [NAVN] og bliver mobbet i skolen, min mail er [EMAIL]",
+        "hallo er der nogen?",
+    ]
+    bot = [t.text for t in turns if t.role == "bot"]
+    assert bot[0].startswith("Tak. Jeg stiller dig tre korte spørgsmål")
+    assert any("sendt dig videre til en rådgiver" in text for text in bot)
+    assert [t.seq for t in turns] == sorted(t.seq for t in turns)
 
 
 async def test_refusing_consent_gives_emergency_numbers_and_stores_nothing(stack: Stack) -> None:
@@ -147,3 +165,16 @@ async def test_overlong_message_is_refused_politely(stack: Stack) -> None:
         assert "for lang" in texts(replies)
     finally:
         await client.close()
+
+
+async def test_withdrawing_consent_deletes_what_was_stored(stack: Stack) -> None:
+    client = await _start(stack)
+    try:
+        await _greet_and_consent(client)
+        await client.say("dreng")
+        assert rows_mentioning(stack.database_url, client.session_id or "") != []
+        replies = await client.say("jeg trækker mit samtykke tilbage")
+        assert "slettet" in texts(replies)
+    finally:
+        await client.close()
+    assert rows_mentioning(stack.database_url, client.session_id or "") == []
