@@ -8,11 +8,12 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.auth.config import AuthConfig
 from api.config import WEB_ROOT, Settings, get_settings
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
 from api.realtime.webchat_bridge import WebchatBridge
-from api.routes import handoffs, health, pages
+from api.routes import handoffs, health, login, oauth, pages
 from api.services.rasa_client import RasaClient
 from intake.logging_setup import configure_logging
 
@@ -43,7 +44,10 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.rasa = rasa
+    app.state.auth = AuthConfig.from_settings(settings)
     app.include_router(health.router)
+    app.include_router(oauth.router)
+    app.include_router(login.router)
     app.include_router(handoffs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
