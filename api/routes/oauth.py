@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response
 
 from api.auth.metadata import server_metadata
 from api.auth.requests import StarletteOAuth2Request, oauth2_request
-from api.deps import AuthConfigDep, AuthServerDep
+from api.deps import AuthConfigDep, AuthServerDep, CurrentCounsellor
 
 router = APIRouter(tags=["oauth"])
 
@@ -44,3 +44,15 @@ def metadata(config: AuthConfigDep) -> dict[str, Any]:
 def jwks(config: AuthConfigDep, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "public, max-age=300"
     return config.key.jwks()
+
+
+@router.get("/api/v1/me")
+def me(counsellor: CurrentCounsellor) -> dict[str, str]:
+    """Who the console is logged in as (the console shows it; tests use it as the simplest
+    route that needs a counsellor's token)."""
+    return {
+        "id": counsellor.id,
+        "display_name": counsellor.display_name,
+        "organisation_id": counsellor.organisation_id,
+        "organisation": counsellor.organisation.name,
+    }
