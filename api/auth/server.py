@@ -44,6 +44,8 @@ from api.db.models_auth import (
 from api.services import accounts
 
 logger = logging.getLogger(__name__)
+# authlib logs issued tokens and codes at DEBUG ("Issue token %r ..."): never let them through.
+logging.getLogger("authlib").setLevel(logging.INFO)
 
 
 def _now() -> datetime:

@@ -301,6 +301,7 @@ def authenticate_counsellor(
     counsellor = session.scalar(select(Counsellor).where(Counsellor.email == email.strip().lower()))
     if not verify_password(counsellor.password_hash if counsellor else None, password):
         throttle.record_failure(session, email, ip)
+        throttle.prune(session, policy)  # failures older than the window no longer count
         session.commit()
         logger.info("login failed: wrong e-mail or password")
         raise LoginRefusedError(
