@@ -1,13 +1,14 @@
 """Settings of the api, from the environment or `.env` (see .env.example).
 
-Refuses to start with an empty or well-known secret: the run script generates local secrets
-into var/local.env on first run, so the embedded defaults are safe without manual steps.
+The OAuth2 signing key is read from `OAUTH_SIGNING_KEY_FILE` and generated there on first
+run (see api/auth/keys.py), so the embedded defaults are safe without manual steps. Lifetimes
+are bounded: a setting outside its range refuses to start rather than weaken RFC 9700 advice.
 """
 
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from privacy.crypto import KeyProvider, KeyRing, KeyRingError, ReloadingKeyRing
@@ -17,6 +18,16 @@ WEB_ROOT = PROJECT_ROOT / "web"
 
 _KNOWN_BAD_SECRETS = {"", "changeme", "change-me", "secret", "dev", "test", "password"}
 MIN_SECRET_LENGTH = 32
+
+
+def check_secret(name: str, secret: str) -> str:
+    """Refuse an empty, well-known or short secret; `name` is the env name shown to operators."""
+    if secret.lower() in _KNOWN_BAD_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{name} must be a random value of at least {MIN_SECRET_LENGTH} characters "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
+    return secret
 
 
 class Settings(BaseSettings):
@@ -30,9 +41,6 @@ class Settings(BaseSettings):
     action_server_url: str = "http://127.0.0.1:5055"
     health_timeout_seconds: float = 2.0
 
-    # Shared bearer secret of the action server (replaced by OAuth2 client credentials later).
-    action_api_secret: SecretStr
-
     max_message_chars: int = 2000
     public_base_url: str = "http://127.0.0.1:8000"
 
@@ -41,16 +49,35 @@ class Settings(BaseSettings):
     key_ring_file: Path | None = None
     key_ring: SecretStr | None = None
 
-    @field_validator("action_api_secret")
+    # --- OAuth2 authorization server (docs/auth.md) ---
+    # `iss` of every token and the metadata's issuer; empty means PUBLIC_BASE_URL.
+    oauth_issuer: str = ""
+    # `aud` of every access token (the api as resource server); empty means "<issuer>/api".
+    oauth_audience: str = ""
+    # PEM (PKCS#8) P-256 private key for ES256; generated with mode 0600 if missing.
+    oauth_signing_key_file: Path = PROJECT_ROOT / "var" / "oauth" / "signing-key.pem"
+    access_token_lifetime_seconds: int = Field(default=300, ge=60, le=900)
+    # Absolute lifetime of a refresh-token family (one login); rotation never extends it.
+    refresh_token_lifetime_seconds: int = Field(default=12 * 3600, ge=300, le=7 * 24 * 3600)
+    authorization_code_lifetime_seconds: int = Field(default=60, ge=10, le=600)
+    # Straffeattest and børneattest are valid for this many months after their issue date.
+    attestation_max_age_months: int = Field(default=12, ge=1, le=60)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=60)
+
+    @field_validator("public_base_url", "oauth_issuer", "oauth_audience")
     @classmethod
-    def _refuse_weak_secret(cls, value: SecretStr) -> SecretStr:
-        secret = value.get_secret_value()
-        if secret.lower() in _KNOWN_BAD_SECRETS or len(secret) < MIN_SECRET_LENGTH:
-            raise ValueError(
-                f"ACTION_API_SECRET must be a random value of at least {MIN_SECRET_LENGTH} "
-                "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
-            )
-        return value
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def issuer(self) -> str:
+        return self.oauth_issuer or self.public_base_url
+
+    @property
+    def audience(self) -> str:
+        return self.oauth_audience or f"{self.issuer}/api"
 
 
 NO_KEY_RING_MESSAGE = (
@@ -73,4 +100,4 @@ def load_key_ring(settings: Settings) -> KeyProvider:
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()  # type: ignore[call-arg]  # required fields come from the environment
+    return Settings()

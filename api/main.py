@@ -9,11 +9,12 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.auth.config import AuthConfig
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
 from api.realtime.webchat_bridge import WebchatBridge
-from api.routes import consents, handoffs, health, pages
+from api.routes import consents, handoffs, health, login, oauth, pages
 from api.services.rasa_client import RasaClient
 from intake.logging_setup import configure_logging
 from privacy.anonymiser import anonymise, warm_up
@@ -50,7 +51,10 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.state.sessions = make_sessionmaker(engine)
     app.state.key_ring = key_ring
     app.state.rasa = rasa
+    app.state.auth = AuthConfig.from_settings(settings)
     app.include_router(health.router)
+    app.include_router(oauth.router)
+    app.include_router(login.router)
     app.include_router(handoffs.router)
     app.include_router(consents.router)
     app.include_router(pages.router)

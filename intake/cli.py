@@ -5,6 +5,7 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 
 import typer
 
+from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
 from privacy.cli import anonymise
 from privacy.keys_cli import app as keys_app
@@ -19,6 +20,9 @@ app = typer.Typer(
 
 app.add_typer(bot_app, name="bot")
 app.add_typer(keys_app, name="keys")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(users_app, name="users")
+app.add_typer(clients_app, name="clients")
 
 
 @app.callback()

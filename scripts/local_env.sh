@@ -1,11 +1,20 @@
 # Sourced by run.sh and test.sh: embedded defaults plus local secrets generated on first use.
-# var/local.env holds random secrets for this checkout only; it is git-ignored.
+# var/local.env holds random secrets for this checkout only; it is git-ignored. Settings added
+# later are appended to an existing file, so an old checkout upgrades itself.
 mkdir -p var
-if [[ ! -f var/local.env ]]; then
+(
     umask 077
-    secret=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
-    printf 'ACTION_API_SECRET=%s\n' "$secret" > var/local.env
-fi
+    touch var/local.env
+    if ! grep -q '^ACTION_CLIENT_ID=' var/local.env; then
+        printf 'ACTION_CLIENT_ID=intake-actions\n' >> var/local.env
+    fi
+    if ! grep -q '^ACTION_CLIENT_SECRET=' var/local.env; then
+        secret=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')
+        printf 'ACTION_CLIENT_SECRET=%s\n' "$secret" >> var/local.env
+    fi
+    # The shared secret of the walking skeleton is gone (OAuth2 client credentials replace it).
+    sed -i '/^ACTION_API_SECRET=/d' var/local.env
+)
 set -a
 # shellcheck disable=SC1091
 source var/local.env

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/local_env.sh
 
+# Database schema, the action server's OAuth client and the console client (idempotent).
+.venv/bin/intake clients provision
+
 RASA_MODEL=$(.venv/bin/intake bot train | tail -1)
 export RASA_MODEL
 if .venv/bin/intake tagger --help >/dev/null 2>&1; then

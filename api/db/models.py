@@ -34,3 +34,7 @@ class Handoff(Base):
     tagger_status: Mapped[str] = mapped_column(String(16))
     # [{"tag": id, "score": probability | null}], ordered by score; ids only, never text.
     tags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+# Auth tables live in their own module; importing it registers them on Base.metadata.
+from api.db import models_auth  # noqa: E402, F401

@@ -125,3 +125,46 @@ async def test_consent_that_cannot_be_recorded_is_not_assumed(api_app: FastAPI) 
     events = await ActionRecordConsent().run(dispatcher, tracker, DOMAIN)
     assert events == [SlotSet("consent", False)]
     assert _responses(dispatcher) == ["utter_consent_failed"]
+
+
+async def test_the_action_server_token_is_fetched_once_and_reused(
+    api_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actions import api_client as handoff_client
+
+    token_requests = 0
+    real_get = handoff_client.tokens.get
+
+    async def counting_get(*args: Any, **kwargs: Any) -> str:
+        nonlocal token_requests
+        before = dict(handoff_client.tokens._cache)
+        value = await real_get(*args, **kwargs)
+        token_requests += before != handoff_client.tokens._cache
+        return value
+
+    monkeypatch.setattr(handoff_client.tokens, "get", counting_get)
+    for sender in ("c" * 32, "d" * 32):
+        dispatcher = CollectingDispatcher()
+        await ActionHandoff().run(dispatcher, make_tracker({}, sender_id=sender), DOMAIN)
+        assert _responses(dispatcher) == ["utter_handoff_done"]
+    assert token_requests == 1
+
+
+async def test_a_wrong_client_secret_fails_the_handoff_safely(
+    api_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import actions.actions as actions_module
+    from actions.settings import ActionSettings
+
+    wrong = ActionSettings(
+        api_url="http://127.0.0.1",
+        action_client_id="intake-actions",
+        action_client_secret="x" * 40,  # type: ignore[arg-type]
+    )
+    monkeypatch.setattr(actions_module, "get_settings", lambda: wrong)
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandoff().run(dispatcher, make_tracker({}, sender_id="e" * 32), DOMAIN)
+    assert events == []
+    assert _responses(dispatcher) == ["utter_handoff_failed"]
+    with api_app.state.sessions() as session:
+        assert session.query(Handoff).count() == 0

@@ -1,20 +1,28 @@
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.config import Settings
 from api.main import create_fastapi
 from privacy.crypto import KeyRing
+from tests.support.oauth import (
+    BASE_URL,
+    bearer,
+    client_credentials_token,
+    provision_action_client,
+)
 
 
 @pytest.fixture
-def settings(database_url: str, action_secret: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
-        action_api_secret=SecretStr(action_secret),
         key_ring=SecretStr(KeyRing.generate().to_json()),
+        oauth_signing_key_file=tmp_path / "oauth" / "signing-key.pem",
         rasa_url="http://127.0.0.1:9",  # nothing listens: health must report Rasa down
         action_server_url="http://127.0.0.1:9",
         health_timeout_seconds=0.5,
@@ -23,5 +31,19 @@ def settings(database_url: str, action_secret: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_fastapi(settings)) as test_client:
+    with TestClient(create_fastapi(settings), base_url=BASE_URL) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def app(client: TestClient) -> FastAPI:
+    fastapi_app = client.app
+    assert isinstance(fastapi_app, FastAPI)
+    return fastapi_app
+
+
+@pytest.fixture
+def auth(app: FastAPI, client: TestClient, action_secret: str) -> dict[str, str]:
+    """The action server's client-credentials token."""
+    provision_action_client(app, action_secret)
+    return bearer(client_credentials_token(client, action_secret))

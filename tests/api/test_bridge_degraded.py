@@ -15,10 +15,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 @pytest.fixture
-def api_without_rasa(tmp_path_factory: pytest.TempPathFactory, action_secret: str) -> Iterator[str]:
+def api_without_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'intake.db'}",
-        action_api_secret=SecretStr(action_secret),
+        oauth_signing_key_file=tmp_path_factory.mktemp("oauth") / "key.pem",
         key_ring=SecretStr(KeyRing.generate().to_json()),
         rasa_url="http://127.0.0.1:9",  # nothing listens here
         rasa_timeout_seconds=2,

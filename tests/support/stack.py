@@ -119,7 +119,9 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
     )  # fmt: skip
     env.update(
         KEY_RING_FILE=str(key_ring_file),
-        ACTION_API_SECRET=secrets.token_urlsafe(32),
+        ACTION_CLIENT_ID="intake-actions",
+        ACTION_CLIENT_SECRET=secrets.token_urlsafe(32),
+        OAUTH_SIGNING_KEY_FILE=str(workdir / "oauth" / "signing-key.pem"),
         DATABASE_URL=database_url,
         API_URL=f"http://127.0.0.1:{api_port}",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{api_port}",
@@ -144,6 +146,16 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
     )
     stack.log_dir.mkdir(parents=True, exist_ok=True)
     venv, venv_rasa = PROJECT_ROOT / ".venv" / "bin", PROJECT_ROOT / ".venv-rasa" / "bin"
+    # The action server's OAuth client, as `make run` provisions it (idempotent).
+    with (stack.log_dir / "provision.log").open("ab") as provision_log:
+        subprocess.run(
+            [str(venv / "intake"), "clients", "provision"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            stdout=provision_log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         stack.start(
             "rasa",
