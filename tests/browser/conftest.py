@@ -26,10 +26,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-default-apps",
     "--disable-extensions",
+    # The stub provider sites are answered inside the browser, which Chrome counts as a public
+    # address space; its Local Network Access checks would then refuse the api on 127.0.0.1.
+    # In production both sides are public, so the check does not apply there.
+    "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests",
 ]
 EXIT_URL = "https://www.dr.dk/"  # the default WIDGET_EXIT_URL
-PROVIDER_ORIGIN = "http://udbyder.test"  # in WIDGET_ALLOWED_ORIGINS
-STRANGER_ORIGIN = "http://fremmed.test"  # not allowed to embed the widget
+# Provider sites, answered by stubs in the browser (nothing listens on these ports);
+# localhost and 127.0.0.1 are different sites, so the widget is embedded cross-site.
+PROVIDER_ORIGIN = "http://localhost:18765"  # in WIDGET_ALLOWED_ORIGINS
+STRANGER_ORIGIN = "http://localhost:18766"  # not allowed to embed the widget
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
@@ -83,11 +89,13 @@ class Traffic:
             self.exits.append(url)
             route.fulfill(
                 status=200,
-                content_type="text/html",
+                content_type="text/html; charset=utf-8",
                 body='<!doctype html><html lang="da"><title>Nyheder</title><h1>Nyheder</h1>',
             )
         elif url in self.provider_pages:
-            route.fulfill(status=200, content_type="text/html", body=self.provider_pages[url])
+            route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=self.provider_pages[url]
+            )
         else:
             self.foreign.append(url)
             route.abort()

@@ -50,7 +50,7 @@ def test_greeting_consent_intake_handoff_and_queue_position(youth: Session) -> N
     page = youth.page
     page.goto(youth.url("/"))
     expect(page.locator("#anonymity")).to_contain_text("Du er anonym")
-    expect(page.get_by_role("link", name="Privatlivspolitik")).to_be_visible()
+    expect(page.get_by_role("link", name="Privatlivspolitik", exact=True)).to_be_visible()
     bot_says(page, "anonym")
     expect(page.get_by_role("button", name="Ja, det er okay")).to_be_visible()
     screenshot(page, "01-greeting-consent")
