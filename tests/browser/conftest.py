@@ -12,7 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from tests.support.stack import PROJECT_ROOT, Stack, running_stack
 
@@ -38,6 +46,8 @@ PROVIDER_ORIGIN = "http://localhost:18765"  # in WIDGET_ALLOWED_ORIGINS
 STRANGER_ORIGIN = "http://localhost:18766"  # not allowed to embed the widget
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+# A turn through Rasa and the action server can take seconds on a busy 2-core machine.
+expect.set_options(timeout=20_000)
 
 
 def origin_of(url: str) -> str:

@@ -62,7 +62,7 @@ def test_akut_help_is_always_one_press_away(youth: Session) -> None:
     akut = page.get_by_role("button", name="Akut hjælp")
     expect(akut).to_have_attribute("aria-expanded", "false")
     # Still visible after the conversation has scrolled.
-    page.locator("#messages").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+    page.locator("#log").evaluate("el => el.scrollTo(0, el.scrollHeight)")
     expect(akut).to_be_in_viewport()
     akut.focus()
     page.keyboard.press("Enter")

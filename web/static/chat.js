@@ -21,6 +21,7 @@
   var embedded = window.parent !== window;
 
   var el = {
+    log: document.getElementById("log"),
     messages: document.getElementById("messages"),
     quick: document.getElementById("quick-replies"),
     form: document.getElementById("composer"),
@@ -113,7 +114,7 @@
       item.appendChild(body);
     }
     el.messages.appendChild(item);
-    el.messages.scrollTop = el.messages.scrollHeight;
+    el.log.scrollTop = el.log.scrollHeight;
   }
 
   function addMessage(entry) {
@@ -330,8 +331,8 @@
   });
 
   // ---- restore after a reload ---------------------------------------------------------------
-  el.messages.setAttribute("aria-busy", "true");
+  el.log.setAttribute("aria-busy", "true");
   transcript.messages.forEach(showMessage);
   showQuickReplies(transcript.quickReplies || []);
-  el.messages.setAttribute("aria-busy", "false");
+  el.log.setAttribute("aria-busy", "false");
 })();
