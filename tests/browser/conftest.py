@@ -18,6 +18,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Route,
+    ViewportSize,
     expect,
     sync_playwright,
 )
@@ -45,7 +46,7 @@ EXIT_URL = "https://www.dr.dk/"  # the default WIDGET_EXIT_URL
 PROVIDER_ORIGIN = "http://localhost:18765"  # in WIDGET_ALLOWED_ORIGINS
 STRANGER_ORIGIN = "http://localhost:18766"  # not allowed to embed the widget
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # A turn through Rasa and the action server can take seconds on a busy 2-core machine.
 expect.set_options(timeout=20_000)
 
@@ -65,7 +66,10 @@ def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API runs its own event loop in this thread while
+# it is open, which pytest-asyncio's tests (tests/e2e) cannot share. It closes after the last
+# browser test.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/setup.sh` (installs chromium)")
@@ -73,7 +77,7 @@ def playwright_instance() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

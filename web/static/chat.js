@@ -313,11 +313,15 @@
     memory = {};
     document.title = "";
     document.body.replaceChildren();
+    if (embedded && params.get("via") === "loader") {
+      // The loader on the provider's page replaces that page (one navigation, no race).
+      window.parent.postMessage({ type: "ung-intake:quick-exit", url: EXIT_URL }, "*");
+      window.location.replace("about:blank");
+      return;
+    }
     if (embedded) {
-      // The loader on the provider's page replaces that page too; if it is not there (a plain
-      // iframe), navigate the top window ourselves (allowed after a click or key press).
-      try { window.parent.postMessage({ type: "ung-intake:quick-exit", url: EXIT_URL }, "*"); } catch (e) { /* ignore */ }
-      try { window.top.location.replace(EXIT_URL); } catch (e) { /* blocked: the loader does it */ }
+      // A plain iframe: navigate the top window ourselves (allowed after a click or key press).
+      try { window.top.location.replace(EXIT_URL); } catch (e) { /* blocked: at least leave here */ }
     }
     window.location.replace(EXIT_URL);
   }

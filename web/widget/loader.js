@@ -22,7 +22,8 @@
   function start() {
     var container = containerSelector ? document.querySelector(containerSelector) : null;
     var iframe = document.createElement("iframe");
-    iframe.src = origin + "/widget/" + (container ? "" : "?mode=floating");
+    // via=loader: the chat leaves the page through this loader (postMessage), never by itself.
+    iframe.src = origin + "/widget/?via=loader" + (container ? "" : "&mode=floating");
     iframe.title = "Anonym chat med en rådgiver";
     iframe.setAttribute("referrerpolicy", "no-referrer");
     var launcher = null;
