@@ -42,6 +42,10 @@ story-test: setup ## Rasa story tests (bot/tests)
 e2e: setup ## Only the end-to-end tests (real Rasa, action server and api)
 	@.venv/bin/pytest -q -m e2e
 
+.PHONY: browser-test
+browser-test: setup ## Only the browser tests (Debian's chromium via Playwright, real stack)
+	@.venv/bin/pytest -q -m browser
+
 .PHONY: lock
 lock: ## Re-pin requirements/*.txt from the current environments (after adding a package)
 	@.venv/bin/pip freeze --exclude-editable | grep -v '^ung-intake' > requirements/app.txt

@@ -7,6 +7,7 @@ are bounded: a setting outside its range refuses to start rather than weaken RFC
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +66,37 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=60)
+
+    # Origins (scheme://host[:port], comma-separated) of counselling providers' sites that may
+    # embed the widget (CSP frame-ancestors) and connect to the socket.io endpoint directly
+    # (rasa-webchat on their own page). Empty: same origin only.
+    widget_allowed_origins: str = ""
+    # Where "Forlad siden hurtigt" (quick exit) sends the youth: a neutral, everyday site.
+    widget_exit_url: str = "https://www.dr.dk/"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.widget_allowed_origins.split(",") if o.strip()]
+
+    @field_validator("widget_allowed_origins")
+    @classmethod
+    def _origins_only(cls, value: str) -> str:
+        for origin in (o.strip().rstrip("/") for o in value.split(",") if o.strip()):
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+                raise ValueError(
+                    f"WIDGET_ALLOWED_ORIGINS entries must be origins like https://example.dk, "
+                    f"not {origin!r}"
+                )
+        return value
+
+    @field_validator("widget_exit_url")
+    @classmethod
+    def _absolute_web_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("WIDGET_EXIT_URL must be an absolute http(s) URL")
+        return value
 
     @field_validator("public_base_url", "oauth_issuer", "oauth_audience")
     @classmethod

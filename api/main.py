@@ -64,15 +64,32 @@ def create_fastapi(settings: Settings) -> FastAPI:
         StaticFiles(directory=WEB_ROOT / "node_modules" / "socket.io-client" / "dist"),
         name="vendor-socketio",
     )
+    # The unmodified rasa-webchat UMD bundle, for the compatibility page (/compat).
+    app.mount(
+        "/vendor/rasa-webchat",
+        StaticFiles(directory=WEB_ROOT / "node_modules" / "rasa-webchat" / "lib"),
+        name="vendor-rasa-webchat",
+    )
     return app
+
+
+def socket_origins(settings: Settings) -> list[str] | None:
+    """Who may open a socket.io connection: None means same origin only (the widget's iframe
+    is served by this api); configured provider sites are added for rasa-webchat embedded on
+    their own pages."""
+    if not settings.allowed_origins:
+        return None
+    own = settings.public_base_url.rstrip("/")
+    return [own, *(o for o in settings.allowed_origins if o != own)]
 
 
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     settings = settings or get_settings()
     fastapi_app = create_fastapi(settings)
-    # cors_allowed_origins=None: same origin only (the chat page is served by this api).
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=None, logger=False)
-    WebchatBridge(
+    sio = socketio.AsyncServer(
+        async_mode="asgi", cors_allowed_origins=socket_origins(settings), logger=False
+    )
+    fastapi_app.state.webchat = WebchatBridge(
         sio,
         fastapi_app.state.rasa,
         fastapi_app.state.sessions,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent setup of both Python environments (and later npm assets).
+# Idempotent setup of both Python environments, the npm assets and the test browser.
 #   .venv       Python 3.11: api, actions (rasa-sdk), tagging, privacy, CLI, dev tools
 #   .venv-rasa  pyenv's Python 3.10: only rasa==3.6.21 (its pins clash with the app's)
 # Each environment is rebuilt only when the files that define it change (hash stamps in
@@ -90,7 +90,16 @@ setup_web_assets() {
     echo "$want" > .stamps/web
 }
 
+setup_browser() {
+    # The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+    [[ -x /usr/bin/chromium ]] && return
+    [[ $(id -u) -eq 0 ]] || die "/usr/bin/chromium is missing; install it with 'sudo apt-get install chromium' (the browser tests need it)"
+    log "installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 setup_app_venv || die "installing .venv failed"
 setup_rasa_venv || die "installing .venv-rasa failed"
 setup_web_assets || die "installing web assets failed"
+setup_browser || die "installing chromium failed"
 log "environments ready"

@@ -4,6 +4,9 @@ Events (the contract the unmodified rasa-webchat widget relies on):
   client → `session_request` {session_id?}   server → `session_confirm` session_id
   client → `user_uttered` {message, session_id?, customData?}
   server → `bot_uttered` {text} | {text, quick_replies} | {attachment}
+Extra events for the youth widget (rasa-webchat ignores events it does not know):
+  server → `queue_position` {position}   place in the counsellors' queue, 1 = next
+  server → `counsellor_typing` {typing}  the counsellor is (not) typing
 A conversation's replies go to a room named by its session id, so every tab of the same
 anonymous browser sees them.
 """
@@ -28,6 +31,12 @@ WAITING_FOR_COUNSELLOR_DA = (
     "Din besked er modtaget. Du er i kø til en rådgiver, som skriver til dig her, "
     "så snart der er en ledig."
 )
+
+
+def queue_position_da(position: int) -> str:
+    if position == 1:
+        return "Du er den næste i køen. Bliv her, så skriver en rådgiver til dig."
+    return f"Du er nummer {position} i køen. Bliv her, så skriver en rådgiver til dig."
 
 
 def message_too_long_da(limit: int) -> str:
@@ -59,10 +68,14 @@ class WebchatBridge:
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
-        session_id = requested if is_valid_session_id(requested) else new_session_id()
+        session_id = str(requested) if is_valid_session_id(requested) else new_session_id()
         await self.sio.save_session(sid, {"session_id": session_id})
         await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", session_id, to=sid)
+        # A reloaded page (or a new tab) learns at once where it is in the queue.
+        position = await run_in_threadpool(self._queue_position, session_id)
+        if position is not None:
+            await self.sio.emit("queue_position", {"position": position}, to=sid)
 
     async def _session_id(self, sid: str, data: dict[str, Any]) -> str:
         session = await self.sio.get_session(sid)
@@ -95,6 +108,7 @@ class WebchatBridge:
         handed_off = await run_in_threadpool(self._store_youth_turn, session_id, message)
         if handed_off:
             await self._say(session_id, text_message(WAITING_FOR_COUNSELLOR_DA))
+            await self._send_queue_position(session_id)
             return
         try:
             replies = await self.rasa.send(session_id, message)
@@ -107,6 +121,29 @@ class WebchatBridge:
             await run_in_threadpool(self._store_bot_turns, session_id, bot_texts)
         for webchat_message in outgoing:
             await self._say(session_id, webchat_message)
+        # The action server records a handoff during the turn; tell the youth their place
+        # (in words, so rasa-webchat shows it too) and everyone waiting their new place: an
+        # `akut` handoff moves ahead of the others.
+        position = await run_in_threadpool(self._queue_position, session_id)
+        if position is not None:
+            await self._say(session_id, text_message(queue_position_da(position)))
+            await self.broadcast_queue_positions()
+
+    async def broadcast_queue_positions(self) -> None:
+        """Send every waiting conversation its current place. Call whenever the queue changes
+        (a handoff is created, claimed or closed)."""
+        positions = await run_in_threadpool(self._queue_positions)
+        for conversation_id, position in positions.items():
+            await self.sio.emit("queue_position", {"position": position}, room=conversation_id)
+
+    async def set_counsellor_typing(self, conversation_id: str, typing: bool) -> None:
+        """For the counsellor console: shows or hides the typing indicator in the widget."""
+        await self.sio.emit("counsellor_typing", {"typing": typing}, room=conversation_id)
+
+    async def _send_queue_position(self, session_id: str) -> None:
+        position = await run_in_threadpool(self._queue_position, session_id)
+        if position is not None:
+            await self.sio.emit("queue_position", {"position": position}, room=session_id)
 
     def _store_youth_turn(self, session_id: str, message: str) -> bool:
         """Stores the youth's turn if they consented; returns whether a counsellor has it."""
@@ -126,3 +163,11 @@ class WebchatBridge:
                 transcripts.append(
                     session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
                 )
+
+    def _queue_position(self, session_id: str) -> int | None:
+        with self.sessions() as session:
+            return handoffs.queue_position(session, session_id)
+
+    def _queue_positions(self) -> dict[str, int]:
+        with self.sessions() as session:
+            return handoffs.queue_positions(session)

@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 PRIORITY_AKUT = "akut"
 PRIORITY_NORMAL = "normal"
 OPEN_STATUSES = ("waiting", "active")
+STATUS_WAITING = "waiting"
 
 
 def priority_for(crisis: bool) -> str:
@@ -64,3 +65,26 @@ def create_handoff(
     session.commit()
     logger.info("handoff %s created with priority %s", handoff.id, handoff.priority)
     return handoff, True
+
+
+def queue_positions(session: Session) -> dict[str, int]:
+    """Place in the queue (1 = next) of every waiting conversation: `akut` first, then the
+    longest waiting, ties broken by id so every replica computes the same order."""
+    order = session.scalars(
+        select(Handoff.conversation_id)
+        .where(Handoff.status == STATUS_WAITING)
+        .order_by(
+            case((Handoff.priority == PRIORITY_AKUT, 0), else_=1),
+            Handoff.created_at,
+            Handoff.id,
+        )
+    ).all()
+    positions: dict[str, int] = {}
+    for conversation_id in order:
+        positions.setdefault(conversation_id, len(positions) + 1)
+    return positions
+
+
+def queue_position(session: Session, conversation_id: str) -> int | None:
+    """None when the conversation is not waiting (no handoff, or a counsellor has it)."""
+    return queue_positions(session).get(conversation_id)
