@@ -1,0 +1,122 @@
+"""The API the bot's action server calls: load the current model once, then predict in batches.
+
+    from tagging.predictor import load_current
+    tagger = load_current()
+    [pred] = tagger.predict(["jeg vil bare sove og ikke vågne"])
+    pred.crisis, pred.tags, pred.scores
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from tagging.model import FloatArray, decide, lexicon_matrix, predict_proba
+from tagging.store import (
+    ArtefactError,
+    ModelNotFoundError,
+    ModelVersionError,
+    check_versions,
+    default_model_dir,
+    load_model,
+    read_current,
+    read_metadata,
+)
+from tagging.taxonomy import CRISIS_TAGS, TAG_IDS
+
+__all__ = [
+    "ArtefactError",
+    "ModelNotFoundError",
+    "ModelVersionError",
+    "TagPrediction",
+    "Tagger",
+    "load_current",
+    "load_version",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TagPrediction:
+    """Tags for one message, highest probability first; `crisis` if any crisis tag is set."""
+
+    tags: list[str]
+    scores: dict[str, float]
+    crisis: bool
+
+
+class Tagger:
+    """A loaded tagger version. Thread-safe for prediction (no state changes after init)."""
+
+    def __init__(self, pipeline: Any, thresholds: dict[str, float], version: str) -> None:
+        missing = [t for t in TAG_IDS if t not in thresholds]
+        if missing:
+            raise ModelVersionError(
+                f"model {version} has no thresholds for {', '.join(missing)}; "
+                "retrain with `intake tagger train`"
+            )
+        self._pipeline = pipeline
+        self._thresholds: FloatArray = np.array([thresholds[t] for t in TAG_IDS], dtype=float)
+        self.version = version
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {t: float(v) for t, v in zip(TAG_IDS, self._thresholds, strict=True)}
+
+    def predict(self, texts: list[str]) -> list[TagPrediction]:
+        if not texts:
+            return []
+        with threadpool_limits(limits=1):
+            probs = predict_proba(self._pipeline, texts)
+        decided = decide(probs, self._thresholds, lexicon_matrix(texts))
+        out: list[TagPrediction] = []
+        for row in range(len(texts)):
+            scores = {t: round(float(probs[row, i]), 4) for i, t in enumerate(TAG_IDS)}
+            tags = [t for i, t in enumerate(TAG_IDS) if decided[row, i]]
+            tags.sort(key=lambda t: scores[t], reverse=True)
+            out.append(TagPrediction(tags, scores, any(t in CRISIS_TAGS for t in tags)))
+        return out
+
+
+def load_version(version_dir: Path) -> Tagger:
+    """Load one version directory, checking library versions before unpickling anything."""
+    if not version_dir.is_dir():
+        raise ModelNotFoundError(
+            f"no tagger model at {version_dir}; train one with `intake tagger train`"
+        )
+    metadata = read_metadata(version_dir)
+    check_versions(metadata, version_dir)
+    thresholds = metadata.get("thresholds")
+    if not isinstance(thresholds, dict):
+        raise ModelVersionError(
+            f"{version_dir}: metadata has no thresholds; retrain with `intake tagger train`"
+        )
+    pipeline = load_model(version_dir)
+    logger.info("loaded tagger version %s", version_dir.name)
+    return Tagger(pipeline, {str(k): float(v) for k, v in thresholds.items()}, version_dir.name)
+
+
+def load_current(model_dir: Path | None = None) -> Tagger:
+    """Load the version named in `<model_dir>/current` (default: `default_model_dir()`)."""
+    root = model_dir if model_dir is not None else default_model_dir()
+    version = read_current(root)
+    if version is None:
+        raise ModelNotFoundError(
+            f"no current tagger model in {root}; train one with `intake tagger train`"
+        )
+    return load_version(root / version)
+
+
+def predict_batches(tagger: Tagger, texts: Sequence[str], batch: int = 2048) -> list[TagPrediction]:
+    """Predict a long sequence in chunks, bounding memory for big CLI inputs."""
+    out: list[TagPrediction] = []
+    for start in range(0, len(texts), batch):
+        out.extend(tagger.predict(list(texts[start : start + batch])))
+    return out
