@@ -28,7 +28,6 @@ from tagging.context import (
     is_other_person,
 )
 
-
 Person = Literal["subject", "victim", "none"]
 
 
@@ -129,7 +128,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:skære|skærer|skar|skåret)(?! (?:i |op )?(?:brød|grønt|løg|kage|mad|hår|pizza|"
            r"kød|frugt|gulerød|agurk|papir|karton|tomat))"),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
-        _r(r"(?:brænde|brænder|brændte) mig|(?:slå|slår|slog|straffe|straffer|bide|bider|bed) "
+        _r(r"(?:brænde|brænder|brændte) mig|(?:slå|slår|slog|slået|straffe|straffer|bide|bider|bed) "
            r"(?:mig|sig) selv(?! ihjel)|straffer min krop|fortjener (?:smerte|at have ondt)"),
         _r(r"gøre mig selv ondt|gør mig selv ondt|skade (?:på )?mig selv|skade mig"
            r"|med vilje (?:indtil|til) det gør ondt|gør ondt med vilje", person="none"),
@@ -144,13 +143,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "vold_overgreb": (
         _r(r"(?:slår|slog|slået|sparker|sparkede|sparket|tæsker|tæskede|tævet|banker|bankede"
            r"|kvæler|kvalte|skubber|skubbede|hiver|hev|ruskede|rusker|truer|truede|tvang|"
-           r"låser|låste|låst|fulgte efter|tog fat i|tager fat i) mig(?! selv| ihjel| ned)",
-           person="victim"),
+           r"låser|låste|låst|fulgte efter|tog fat i|tager fat i) mig(?! selv| ihjel)",
+           person="none"),
         _r(r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår(?! op| sig)", person="victim"),
         _r(r"(?:slår|slog|sparker|ryster) (?:hende|min mor|mor|min lillebror|min bror|os)",
            person="victim"),
         _r(r"(?:rører|rørte|tog|rører) (?:ved )?mig|rør\w* ved (?:mig|mit|min|mine)|tog mig på",
-           person="victim"),
+           person="none"),
         _r(r"voldt(?:ag|æg)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt",
            person="victim"),
         _r(r"presser mig til sex|(?:ting|noget) (?:ved|mod) mig", person="victim"),
@@ -178,32 +177,44 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def crisis_hits(normalised: str) -> set[str]:
-    """Crisis tags the lexicon finds for the writer's own situation in normalised text."""
-    found: set[str] = set()
+Outcome = Literal["self", "other", "negated", "hyperbole"]
+OUTCOMES: tuple[Outcome, ...] = ("self", "other", "negated", "hyperbole")
+
+
+def crisis_analysis(normalised: str) -> dict[str, set[Outcome]]:
+    """For each crisis tag, what became of its lexicon matches in normalised text.
+
+    "self" means the rule fires; the other outcomes say why a match was set aside (someone
+    else's experience, denied, hyperbole). The model gets these as features, so that, for
+    example, a friend's self-harm becomes evidence for `venskab`.
+    """
+    found: dict[str, set[Outcome]] = {tag: set() for tag in RULES}
     for clause in clauses(normalised):
         everyday = has_everyday_trigger(clause)
         for tag, rules in RULES.items():
-            if tag in found:
-                continue
             for rule in rules:
-                if _fires(rule, clause, everyday):
-                    found.add(tag)
-                    break
+                found[tag].update(_outcomes(rule, clause, everyday))
     return found
 
 
-def _fires(rule: Rule, clause: str, everyday: bool) -> bool:
-    if rule.hyperbole and everyday:
-        return False
+def crisis_hits(normalised: str) -> set[str]:
+    """Crisis tags the lexicon finds for the writer's own situation in normalised text."""
+    return {tag for tag, outcomes in crisis_analysis(normalised).items() if "self" in outcomes}
+
+
+def _outcomes(rule: Rule, clause: str, everyday: bool) -> set[Outcome]:
+    seen: set[Outcome] = set()
     if rule.unless is not None and rule.unless.search(clause):
-        return False
+        return seen
     for m in rule.pattern.finditer(clause):
-        if rule.person == "subject" and is_other_person(clause, m.start()):
-            continue
-        if rule.person == "victim" and is_friends_experience(clause, m.start()):
-            continue
-        if rule.negatable and is_negated(clause, m.start()):
-            continue
-        return True
-    return False
+        if rule.hyperbole and everyday:
+            seen.add("hyperbole")
+        elif rule.person == "subject" and is_other_person(clause, m.start()):
+            seen.add("other")
+        elif rule.person == "victim" and is_friends_experience(clause, m.start()):
+            seen.add("other")
+        elif rule.negatable and is_negated(clause, m.start()):
+            seen.add("negated")
+        else:
+            seen.add("self")
+    return seen

@@ -18,6 +18,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from tagging.context import clauses, is_negated, is_other_person
+from tagging.crisis import OUTCOMES, crisis_analysis
 from tagging.features import normalise
 from tagging.taxonomy import TAG_IDS
 
@@ -187,13 +188,23 @@ def topic_counts(text: str) -> list[float]:
     return out
 
 
+def crisis_flags(text: str) -> list[float]:
+    """Crisis-rule outcomes (fired / someone else / denied / hyperbole) per crisis tag."""
+    analysis = crisis_analysis(text)
+    return [float(o in analysis[tag]) for tag in sorted(analysis) for o in OUTCOMES]
+
+
 class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Per-tag lexicon hit counts by context, log-scaled so one long message cannot dominate."""
+    """Per-tag lexicon hit counts by context (log-scaled so one long message cannot dominate)
+    plus the crisis rule's outcomes."""
 
     def fit(self, x: Any, y: Any = None) -> LexiconFeatures:
         return self
 
     def transform(self, x: Any) -> sparse.csr_matrix:
-        rows = [topic_counts(normalise(text)) for text in x]
-        arr = np.log1p(np.asarray(rows, dtype=np.float64))
+        rows = []
+        for text in x:
+            norm = normalise(text)
+            rows.append([*np.log1p(topic_counts(norm)), *crisis_flags(norm)])
+        arr = np.asarray(rows, dtype=np.float64)
         return sparse.csr_matrix(arr)

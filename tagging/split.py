@@ -38,7 +38,7 @@ def main() -> None:
     test_ids = {ex.id for ex in test}
     TEST_IDS_FILE.write_text("".join(f"{i}\n" for i in sorted(test_ids)), encoding="utf-8")
     write_tsv(TEST_TSV, [ex for ex in examples if ex.id in test_ids])
-    print(f"test split: {len(test_ids)} of {len(examples)} messages")  # noqa: T201
+    print(f"test split: {len(test_ids)} of {len(examples)} messages")
 
 
 if __name__ == "__main__":

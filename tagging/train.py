@@ -60,6 +60,8 @@ DEFAULT_SEED = 4
 FOLDS = 5
 # One progress tick per step; the CLI sizes its bar from this.
 STEP_COUNT = 1 + FOLDS + 5
+# Recall weighs CRISIS_BETA times as much as precision when choosing crisis thresholds.
+CRISIS_BETA = 2.0
 _GRID: FloatArray = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
@@ -106,7 +108,7 @@ def choose_thresholds(
         is_crisis = i in CRISIS_INDEX
         scores = np.array(
             [
-                _fbeta(yb[:, i], (oof[:, i] >= g) | lex[:, i], 2.0)
+                _fbeta(yb[:, i], (oof[:, i] >= g) | lex[:, i], CRISIS_BETA)
                 if is_crisis
                 else _fbeta(yb[:, i], oof[:, i] >= g, 1.0)
                 for g in _GRID
@@ -163,8 +165,8 @@ def fit_and_score(
 
 def _library_versions() -> dict[str, str]:
     import scipy
-    import skops
     import sklearn
+    import skops
     import spacy
 
     return {
