@@ -84,12 +84,13 @@ def plot_pr_crisis(
     for i, tag in enumerate(TAG_IDS):
         if tag not in CRISIS_TAGS or y_true[:, i].sum() == 0:
             continue
-        p, r, th = precision_recall_curve(y_true[:, i], probs[:, i])
+        p, r, _ = precision_recall_curve(y_true[:, i], probs[:, i])
         (line,) = ax.plot(r, p, label=f"{tag} (model)")
-        # The model alone at its chosen threshold, and the deployed rule (model OR lexicon).
+        # The model alone at its chosen threshold, and the deployed rule (model, lexicon, net).
         at = probs[:, i] >= thresholds[tag]
         yt = y_true[:, i].astype(bool)
-        for pred, marker, what in ((at, "o", "threshold"), (y_pred[:, i].astype(bool), "*", "+lexicon")):
+        deployed = y_pred[:, i].astype(bool)
+        for pred, marker, what in ((at, "o", "threshold"), (deployed, "*", "deployed rule")):
             tp = float(np.sum(yt & pred))
             prec = tp / max(float(pred.sum()), 1.0)
             rec = tp / max(float(yt.sum()), 1.0)

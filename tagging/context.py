@@ -33,7 +33,9 @@ _FRIEND = re.compile(
 _NEGATION = re.compile(
     r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not|no|don'?t|ej)(?!\w)"
 )
-_AFFIRMING = re.compile(r"(?<!\w)(stoppe|stopper|holde op|lade være|lade vær|styre|undgå|lade)(?!\w)")
+_AFFIRMING = re.compile(
+    r"(?<!\w)(stoppe|stopper|holde op|lade være|lade vær|styre|undgå|lade)(?!\w)"
+)
 # Everyday triggers that turn "slår mig ihjel"/"kms"/"dør" into hyperbole.
 _EVERYDAY = re.compile(
     r"(?<!\w)(matematik|matte|eksamen|eksamens\w*|\w*prøven|\w*prøverne|\w+prøve|lektie\w*|aflevering\w*|opgave\w*|"

@@ -80,17 +80,20 @@ RULES: dict[str, tuple[Rule, ...]] = {
            + r" (?:at )?(?:leve|være i live|være her|eksistere)", negatable=False),
         _r(_NOT + r" (?:lyst|grund|mening) (?:til|med) at (?:leve|være her|fortsætte)",
            negatable=False),
-        _r(r"(?:ingen|ikke nogen|ikke en) (?:grund|mening) (?:til|med) at (?:leve|fortsætte|blive her"
+        _r(r"(?:ingen|ikke nogen|ikke en) (?:grund|mening) (?:til|med) at "
+           r"(?:leve|fortsætte|blive her"
            r"|være her)|ikke værd at leve", negatable=False),
         _r(_NOT + r" (?:vil|gider|orker|kan) (?:at )?(?:leve|være i live|være her|eksistere)",
            negatable=False),
-        _r(r"ikke (?:at )?(?:vågne|eksistere)|aldrig (?:at )?vågne|(?:sove|sover) for (?:evigt|altid)"
+        _r(r"ikke (?:at )?(?:vågne|eksistere)|aldrig (?:at )?vågne"
+           r"|(?:sove|sover) for (?:evigt|altid)"
            r"|skuffet over at jeg vågnede", negatable=False),
         _r(r"(?:vil|ville|vil bare|vil gerne|ønsker at|lyst til at|klar til at|håber at jeg|"
            r"håber jeg|bare|gerne) (?:bare |gerne )?(?:dø|dør)(?!\w)", hyperbole=True),
         _r(r"tænk\w* (?:på|over|tit på|meget på)(?: at)? (?:dø|døden|at dø)|tanken om at dø"
            r"|tanker om (?:at dø|døden|selvmord)|tænk\w* (?:\w+ ){0,2}på døden"
-           r"|måder at dø|hvordan man dør|smertefri\w*|ondt at (?:dø|drukne)|sikkert (?:at )?man dør"),
+           r"|måder at dø|hvordan man dør|smertefri\w*|ondt at (?:dø|drukne)"
+           r"|sikkert (?:at )?man dør"),
         _r(r"(?:ville ønske|ønsker) (?:at )?jeg (?:var død|aldrig var|ikke var|ikke eksisterede)"),
         _r(r"overdosis|dødelig(?:e)? dosis|dødeligt", unless=r"døde af"),
         _r(r"(?:hvor mange|hvor meget|nok) " + _PILLS
@@ -104,7 +107,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"togskinner\w*|står på (?:broen|taget|kanten)|ud over (?:kanten|kajkanten)"
            r"|ud i (?:havet|vandet)|hvor højt skal man falde"),
         _r(r"kms|kill myself|unalive", hyperbole=True),
-        _r(r"disappear forever|(?:want|wanna|wish i could) (?:to )?(?:just )?(?:die|disappear)|(?:don'?t|dont) (?:want|wanna)"
+        _r(r"disappear forever|(?:want|wanna|wish i could) (?:to )?(?:just )?(?:die|disappear)"
+           r"|(?:don'?t|dont) (?:want|wanna)"
            r" (?:to )?(?:be alive|live)"),
         _r(r"(?:slå|dræbe|skyde|skyder|dræber|slår) mig selv ihjel|(?:skyde|skyder) mig selv",
            hyperbole=True),
@@ -118,7 +122,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
            r"|på livet"),
         _r(r"(?:være|er) her (?:til|i morgen|meget længere|længere|mere)"
            r"|ikke er her i morgen|ikke var her mere", negatable=False),
-        _r(r"min tid er (?:slut|forbi)|(?:ikke|aldrig) (?:jeg )?(?:bliver|når at blive|fylder) \d\d"),
+        _r(r"min tid er (?:slut|forbi)"
+           r"|(?:ikke|aldrig) (?:jeg )?(?:bliver|når at blive|fylder) \d\d"),
         _r(r"(?:leve|live|alive) (?:mere|længere|anymore)", negatable=False),
         _r(r"(?:tæt på|klar til|modet til|planlagt hvordan jeg vil) (?:at )?gøre det"
            r"|en plan og en dato|har en plan for"),
@@ -128,12 +133,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:skære|skærer|skar|skåret)(?! (?:i |op )?(?:brød|grønt|løg|kage|mad|hår|pizza|"
            r"kød|frugt|gulerød|agurk|papir|karton|tomat))"),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
-        _r(r"(?:brænde|brænder|brændte) mig|(?:slå|slår|slog|slået|straffe|straffer|bide|bider|bed) "
+        _r(r"(?:brænde|brænder|brændte) mig"
+           r"|(?:slå|slår|slog|slået|straffe|straffer|bide|bider|bed) "
            r"(?:mig|sig) selv(?! ihjel)|straffer min krop|fortjener (?:smerte|at have ondt)"),
         _r(r"gøre mig selv ondt|gør mig selv ondt|skade (?:på )?mig selv|skade mig"
            r"|med vilje (?:indtil|til) det gør ondt|gør ondt med vilje", person="none"),
         _r(r"kradse\w* mig|klør mig \w+ \w+ til|dunke\w* (?:mit )?hoved|slå\w* hovedet (?:ind|ned)"
-           r"|knytnæven ind|hånden igennem|rids\w* mig|ar på (?:låret|lårene|armen|armene|håndleddet)"),
+           r"|knytnæven ind|hånden igennem|rids\w* mig"
+           r"|ar på (?:låret|lårene|armen|armene|håndleddet)"),
         _r(r"(?:trang|lyst) (?:til )?(?:at )?(?:skære|cutte|skade)"),
         _r(r"barberblad\w*|barberkniv|blyantspidser|glasskår|kniven (?:igen|frem|hjælper)"
            r"|bladet frem"),
@@ -145,7 +152,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
            r"|kvæler|kvalte|skubber|skubbede|hiver|hev|ruskede|rusker|truer|truede|tvang|"
            r"låser|låste|låst|fulgte efter|tog fat i|tager fat i) mig(?! selv| ihjel)",
            person="none"),
-        _r(r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår(?! op| sig)", person="victim"),
+        _r(r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår(?! op| sig)",
+           person="victim"),
         _r(r"(?:slår|slog|sparker|ryster) (?:hende|min mor|mor|min lillebror|min bror|os)",
            person="victim"),
         _r(r"(?:rører|rørte|tog|rører) (?:ved )?mig|rør\w* ved (?:mig|mit|min|mine)|tog mig på",
@@ -160,7 +168,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
            r"videoer|nudes)", person="victim"),
         _r(r"blå mærker|blåt øje|lussing\w*|kvælertag|voldelig|går amok|vold(?!\w)",
            person="victim"),
-        _r(r"vores (?:lille )?hemmelighed|(?:ikke|ik) (?:må|måtte) (?:sige|fortælle) (?:det )?til", person="victim"),
+        _r(r"vores (?:lille )?hemmelighed|(?:ikke|ik) (?:må|måtte) (?:sige|fortælle) (?:det )?til",
+           person="victim"),
         _r(r"tru\w* (?:med at|til at) (?:slå|dræbe|stikke|skyde)", person="none"),
         _r(r"(?:spørger|beder|presser) (?:\w+ ){0,3}om (?:billeder|nudes|nøgenbilleder)"),
         _r(r"(?:slå|dræbe|stikke|skyde|slår|dræber) mig (?:ihjel|ned)",
@@ -209,9 +218,9 @@ def _outcomes(rule: Rule, clause: str, everyday: bool) -> set[Outcome]:
     for m in rule.pattern.finditer(clause):
         if rule.hyperbole and everyday:
             seen.add("hyperbole")
-        elif rule.person == "subject" and is_other_person(clause, m.start()):
-            seen.add("other")
-        elif rule.person == "victim" and is_friends_experience(clause, m.start()):
+        elif (rule.person == "subject" and is_other_person(clause, m.start())) or (
+            rule.person == "victim" and is_friends_experience(clause, m.start())
+        ):
             seen.add("other")
         elif rule.negatable and is_negated(clause, m.start()):
             seen.add("negated")

@@ -18,8 +18,14 @@ from sklearn.pipeline import FeatureUnion
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
 
-# Letters repeated 3+ times ("sååå", "nejjjj") are folded to two.
+# Stretched letters ("sååå", "nejjjj", "døøø"): a vowel repeated is folded to one (Danish never
+# doubles these vowels), any letter repeated 3+ times to two (consonants double legitimately).
+_STRETCH_VOWEL = re.compile(r"([æøå])\1+|([aeiouy])\2{2,}")
 _STRETCH = re.compile(r"(\w)\1{2,}")
+# For character n-grams only: without æ/ø/å ("slar", "slaar", "doe") a typed word still shares
+# n-grams with the right spelling.
+_ASCII_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+_DOUBLE_VOWEL = re.compile(r"([aeiouy])\1+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPACE = re.compile(r"\s+")
 
@@ -39,9 +45,15 @@ _TOKEN_RE = re.compile(
 def normalise(text: str) -> str:
     """Lower-case, fold stretched letters and chat spellings, drop URLs, squeeze spaces."""
     text = _URL.sub(" ", text.casefold())
+    text = _STRETCH_VOWEL.sub(lambda m: m.group(1) or m.group(2), text)
     text = _STRETCH.sub(r"\1\1", text)
     text = _TOKEN_RE.sub(lambda m: _SPELLING[m.group(1)], text)
     return _SPACE.sub(" ", text).strip()
+
+
+def ascii_fold(text: str) -> str:
+    """Normalised text with æ/ø/å folded to a/o/a and doubled vowels to one (char features)."""
+    return _DOUBLE_VOWEL.sub(r"\1", normalise(text).translate(_ASCII_FOLD))
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +69,8 @@ def tokenize(text: str) -> list[str]:
 
 
 def build_features() -> FeatureUnion:
-    """Word 1-2 grams plus character 2-5 grams, both sublinear TF-IDF on normalised text."""
+    """Word 1-2 grams on normalised text plus character 2-5 grams on ASCII-folded text, both
+    sublinear TF-IDF."""
     word = TfidfVectorizer(
         preprocessor=normalise,
         tokenizer=tokenize,
@@ -68,7 +81,7 @@ def build_features() -> FeatureUnion:
         min_df=1,
     )
     char = TfidfVectorizer(
-        preprocessor=normalise,
+        preprocessor=ascii_fold,
         analyzer="char_wb",
         lowercase=False,
         ngram_range=(2, 5),

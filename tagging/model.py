@@ -33,6 +33,12 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 CRISIS_INDEX: tuple[int, ...] = tuple(i for i, t in enumerate(TAG_IDS) if t in CRISIS_TAGS)
+# An extra classifier for "any crisis tag" learns from all crisis messages pooled (three times
+# the positives of one crisis tag), so it ranks indirect crisis language better than any
+# single tag's classifier. It is a safety net: when it fires and no crisis tag is set, the
+# most probable crisis tag is added.
+ANY_CRISIS = "_crisis_any"
+COLUMNS: tuple[str, ...] = (*TAG_IDS, ANY_CRISIS)
 
 
 def build_pipeline(seed: int) -> Pipeline:
@@ -55,6 +61,13 @@ def label_matrix(tag_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.int_]:
     return y
 
 
+def training_targets(tag_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.int_]:
+    """The 16 tag columns plus the pooled any-crisis column."""
+    y = label_matrix(tag_lists)
+    any_crisis = y[:, list(CRISIS_INDEX)].max(axis=1, keepdims=True)
+    return np.hstack([y, any_crisis])
+
+
 def lexicon_matrix(texts: Sequence[str]) -> BoolArray:
     """Crisis-lexicon hits as a (messages x tags) matrix; only crisis columns can be set."""
     index = {t: i for i, t in enumerate(TAG_IDS)}
@@ -66,9 +79,21 @@ def lexicon_matrix(texts: Sequence[str]) -> BoolArray:
 
 
 def decide(probs: FloatArray, thresholds: FloatArray, lexicon: BoolArray) -> BoolArray:
-    """Tag decisions: probability over threshold, or (crisis tags only) a lexicon hit."""
-    decided: BoolArray = probs >= thresholds[np.newaxis, :]
-    return decided | lexicon
+    """Tag decisions (messages x 16 tags) from probabilities over all `COLUMNS`.
+
+    A tag is set when its probability passes its threshold; a crisis tag also when the crisis
+    lexicon fires, or when the any-crisis classifier fires and no crisis tag is set yet (then
+    the most probable crisis tag is added).
+    """
+    n = len(TAG_IDS)
+    decided: BoolArray = (probs[:, :n] >= thresholds[np.newaxis, :n]) | lexicon
+    crisis_cols = list(CRISIS_INDEX)
+    net = (probs[:, n] >= thresholds[n]) & ~decided[:, crisis_cols].any(axis=1)
+    if net.any():
+        best = np.asarray(crisis_cols)[np.argmax(probs[:, crisis_cols], axis=1)]
+        rows = np.flatnonzero(net)
+        decided[rows, best[rows]] = True
+    return decided
 
 
 def predict_proba(pipeline: Any, texts: Sequence[str]) -> FloatArray:

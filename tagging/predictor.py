@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from tagging.model import FloatArray, decide, lexicon_matrix, predict_proba
+from tagging.model import COLUMNS, FloatArray, decide, lexicon_matrix, predict_proba
 from tagging.store import (
     ArtefactError,
     ModelNotFoundError,
@@ -56,19 +56,19 @@ class Tagger:
     """A loaded tagger version. Thread-safe for prediction (no state changes after init)."""
 
     def __init__(self, pipeline: Any, thresholds: dict[str, float], version: str) -> None:
-        missing = [t for t in TAG_IDS if t not in thresholds]
+        missing = [t for t in COLUMNS if t not in thresholds]
         if missing:
             raise ModelVersionError(
                 f"model {version} has no thresholds for {', '.join(missing)}; "
                 "retrain with `intake tagger train`"
             )
         self._pipeline = pipeline
-        self._thresholds: FloatArray = np.array([thresholds[t] for t in TAG_IDS], dtype=float)
+        self._thresholds: FloatArray = np.array([thresholds[t] for t in COLUMNS], dtype=float)
         self.version = version
 
     @property
     def thresholds(self) -> dict[str, float]:
-        return {t: float(v) for t, v in zip(TAG_IDS, self._thresholds, strict=True)}
+        return {t: float(v) for t, v in zip(COLUMNS, self._thresholds, strict=True)}
 
     def predict(self, texts: list[str]) -> list[TagPrediction]:
         if not texts:

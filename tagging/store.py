@@ -30,6 +30,7 @@ ENV_MODEL_DIR = "TAGGER_MODEL_DIR"
 # in a file means it was not written by `intake tagger train`, and it is refused.
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
+        "tagging.features.ascii_fold",
         "tagging.features.normalise",
         "tagging.features.tokenize",
         "tagging.lexicon.LexiconFeatures",
@@ -109,7 +110,9 @@ def read_metadata(version_dir: Path) -> dict[str, Any]:
             f"{path} is unreadable ({exc}); retrain with `intake tagger train`"
         ) from exc
     if not isinstance(data, dict):
-        raise ModelVersionError(f"{path} is not a metadata object; retrain with `intake tagger train`")
+        raise ModelVersionError(
+            f"{path} is not a metadata object; retrain with `intake tagger train`"
+        )
     return data
 
 

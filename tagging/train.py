@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version as metadata_version
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ from tagging.corpus import (
 )
 from tagging.evaluate import Metrics, compute_metrics
 from tagging.model import (
+    ANY_CRISIS,
+    COLUMNS,
     CRISIS_INDEX,
     FloatArray,
     build_pipeline,
@@ -43,6 +46,7 @@ from tagging.model import (
     label_matrix,
     lexicon_matrix,
     predict_proba,
+    training_targets,
 )
 from tagging.store import (
     read_current,
@@ -62,6 +66,8 @@ FOLDS = 5
 STEP_COUNT = 1 + FOLDS + 5
 # Recall weighs CRISIS_BETA times as much as precision when choosing crisis thresholds.
 CRISIS_BETA = 2.0
+# The any-crisis net may lower crisis precision (out of fold) down to this, not further.
+CRISIS_PRECISION_FLOOR = 0.75
 _GRID: FloatArray = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
@@ -96,14 +102,15 @@ def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -
 def choose_thresholds(
     y: npt.NDArray[np.int_], oof: FloatArray, lex: npt.NDArray[np.bool_]
 ) -> dict[str, float]:
-    """Per-tag threshold maximising out-of-fold F1; F2 for crisis tags, where a miss is far
-    worse than a false alarm, scored together with the lexicon the tag is OR-ed with.
+    """Thresholds for all `COLUMNS` from out-of-fold probabilities.
 
-    Among equally good thresholds an ordinary tag takes the middle one (robust to noise); a
-    crisis tag takes the lowest (favour recall).
+    Ordinary tags maximise F1 and take the middle of equally good thresholds (robust to
+    noise). Crisis tags maximise F-beta (recall weighs CRISIS_BETA times precision), scored
+    together with the lexicon they are OR-ed with, and take the lowest of equally good ones.
+    The any-crisis net then takes as much recall as CRISIS_PRECISION_FLOOR allows.
     """
     out: dict[str, float] = {}
-    yb = y.astype(bool)
+    yb = y[:, : len(TAG_IDS)].astype(bool)
     for i, tag in enumerate(TAG_IDS):
         is_crisis = i in CRISIS_INDEX
         scores = np.array(
@@ -117,6 +124,18 @@ def choose_thresholds(
         best = np.flatnonzero(scores >= scores.max() - 1e-9)
         pick = best[0] if is_crisis else best[len(best) // 2]
         out[tag] = float(_GRID[pick])
+    crisis_cols = list(CRISIS_INDEX)
+    y_any = yb[:, crisis_cols].any(axis=1)
+    # The net's threshold: the lowest whose out-of-fold message-level crisis precision stays
+    # at or above CRISIS_PRECISION_FLOOR, i.e. as much recall as that precision allows.
+    out[ANY_CRISIS] = float(_GRID[-1])
+    for g in _GRID:
+        th = np.array([*(out[t] for t in TAG_IDS), g])
+        found = decide(oof, th, lex)[:, crisis_cols].any(axis=1)
+        precision = float(np.sum(found & y_any)) / max(float(found.sum()), 1.0)
+        if precision >= CRISIS_PRECISION_FLOOR:
+            out[ANY_CRISIS] = float(g)
+            break
     return out
 
 
@@ -124,7 +143,7 @@ def fit_and_score(
     train: Sequence[Example], test: Sequence[Example], seed: int, tick: Progress
 ) -> Fitted:
     x = [ex.text for ex in train]
-    y = label_matrix([ex.tags for ex in train])
+    y = training_targets([ex.tags for ex in train])
     xt = [ex.text for ex in test]
     yt = label_matrix([ex.tags for ex in test])
     oof = np.zeros(y.shape, dtype=np.float64)
@@ -137,8 +156,8 @@ def fit_and_score(
             tick(f"cross-validation fold {k}/{FOLDS}")
         lex = lexicon_matrix(x)
         thresholds = choose_thresholds(y, oof, lex)
-        th = np.array([thresholds[t] for t in TAG_IDS])
-        cv_metrics = compute_metrics(y, decide(oof, th, lex))
+        th = np.array([thresholds[t] for t in COLUMNS])
+        cv_metrics = compute_metrics(y[:, : len(TAG_IDS)], decide(oof, th, lex))
         tick("thresholds chosen")
         pipeline = build_pipeline(seed)
         pipeline.fit(x, y)
@@ -148,7 +167,7 @@ def fit_and_score(
     test_pred = decide(test_probs, th, lex_t)
     metrics = compute_metrics(yt, test_pred)
     # How much each half of the crisis rule contributes, for the model card.
-    model_only = compute_metrics(yt, test_probs >= th[np.newaxis, :])
+    model_only = compute_metrics(yt, decide(test_probs, th, np.zeros_like(lex_t)))
     lexicon_only = compute_metrics(yt, lex_t)
     metrics.extra.update(
         {
@@ -164,19 +183,10 @@ def fit_and_score(
 
 
 def _library_versions() -> dict[str, str]:
-    import scipy
-    import sklearn
-    import skops
-    import spacy
-
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "spacy": spacy.__version__,
-        "skops": skops.__version__,
-    }
+    versions = {"python": platform.python_version()}
+    for dist in ("scikit-learn", "numpy", "scipy", "spacy", "skops"):
+        versions[dist] = metadata_version(dist)
+    return versions
 
 
 def _rules_hash() -> str:
