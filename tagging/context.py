@@ -10,6 +10,7 @@ men tænker på at dø hver dag").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # Clause boundaries: sentence punctuation, line breaks, and the contrastive "men" that so often
 # separates a denial from what is really going on.
@@ -49,6 +50,18 @@ _JOKE_ONLY = re.compile(r"(?<!\w)(lol|haha\w*|jk|ik seriøst|ikke seriøst)(?!\w
 def clauses(text: str) -> list[str]:
     """Split normalised text into clauses."""
     return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
+
+
+def clause_starts(text: str) -> list[int]:
+    """Start offsets of the clauses of `text` (the first is 0), for locating a match's clause."""
+    return [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(text))]
+
+
+def clause_at(text: str, starts: list[int], pos: int) -> tuple[str, int]:
+    """The clause containing offset `pos`, and `pos` relative to that clause."""
+    k = bisect_right(starts, pos) - 1
+    end = starts[k + 1] if k + 1 < len(starts) else len(text)
+    return text[starts[k] : end], pos - starts[k]
 
 
 def is_other_person(clause: str, start: int) -> bool:

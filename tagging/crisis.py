@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from tagging.context import (
@@ -45,6 +46,9 @@ class Rule:
     unless: re.Pattern[str] | None = None
 
 
+_WORD_START = r"(?<!\w)"
+
+
 def _r(
     pattern: str,
     *,
@@ -54,7 +58,7 @@ def _r(
     unless: str | None = None,
 ) -> Rule:
     return Rule(
-        re.compile(r"(?<!\w)(?:" + pattern + r")"),
+        re.compile(_WORD_START + r"(?:" + pattern + r")"),
         person,
         negatable,
         hyperbole,
@@ -189,8 +193,30 @@ RULES: dict[str, tuple[Rule, ...]] = {
 Outcome = Literal["self", "other", "negated", "hyperbole"]
 OUTCOMES: tuple[Outcome, ...] = ("self", "other", "negated", "hyperbole")
 
+# One alternation per tag (and one for all): most messages and clauses match nothing, and a
+# single search is far cheaper than a hundred. Only a clause that matches is examined rule by
+# rule.
+# The word-start lookbehind is factored out so the alternation is only tried at word starts.
+def _inner(rule: Rule) -> str:
+    return rule.pattern.pattern.removeprefix(_WORD_START)
 
-def crisis_analysis(normalised: str) -> dict[str, set[Outcome]]:
+
+_ANY_BY_TAG: dict[str, re.Pattern[str]] = {
+    tag: re.compile(_WORD_START + "(?:" + "|".join(_inner(r) for r in rules) + ")")
+    for tag, rules in RULES.items()
+}
+_ANY = re.compile(
+    _WORD_START + "(?:" + "|".join(_inner(r) for rules in RULES.values() for r in rules) + ")"
+)
+
+
+def crisis_analysis(normalised: str) -> dict[str, frozenset[Outcome]]:
+    """Cached view of `_analyse`: a batch computes it for features and for the rule."""
+    return dict(_analyse(normalised))
+
+
+@lru_cache(maxsize=16384)
+def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
     """For each crisis tag, what became of its lexicon matches in normalised text.
 
     "self" means the rule fires; the other outcomes say why a match was set aside (someone
@@ -198,12 +224,15 @@ def crisis_analysis(normalised: str) -> dict[str, set[Outcome]]:
     example, a friend's self-harm becomes evidence for `venskab`.
     """
     found: dict[str, set[Outcome]] = {tag: set() for tag in RULES}
-    for clause in clauses(normalised):
-        everyday = has_everyday_trigger(clause)
-        for tag, rules in RULES.items():
-            for rule in rules:
-                found[tag].update(_outcomes(rule, clause, everyday))
-    return found
+    if _ANY.search(normalised):
+        for clause in clauses(normalised):
+            everyday = has_everyday_trigger(clause)
+            for tag, rules in RULES.items():
+                if not _ANY_BY_TAG[tag].search(clause):
+                    continue
+                for rule in rules:
+                    found[tag].update(_outcomes(rule, clause, everyday))
+    return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
 
 
 def crisis_hits(normalised: str) -> set[str]:

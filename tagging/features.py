@@ -43,7 +43,16 @@ _TOKEN_RE = re.compile(
 
 
 def normalise(text: str) -> str:
-    """Lower-case, fold stretched letters and chat spellings, drop URLs, squeeze spaces."""
+    """Lower-case, fold stretched letters and chat spellings, drop URLs, squeeze spaces.
+
+    A plain function (the vectorizers store a reference to it in the artefact) over a cache:
+    one message is normalised for each feature block and for the crisis rule.
+    """
+    return _normalise(text)
+
+
+@lru_cache(maxsize=16384)
+def _normalise(text: str) -> str:
     text = _URL.sub(" ", text.casefold())
     text = _STRETCH_VOWEL.sub(lambda m: m.group(1) or m.group(2), text)
     text = _STRETCH.sub(r"\1\1", text)

@@ -17,10 +17,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from tagging.context import clauses, is_negated, is_other_person
+from tagging.context import clause_at, clause_starts, is_negated, is_other_person
 from tagging.crisis import OUTCOMES, crisis_analysis
 from tagging.features import normalise
-from tagging.taxonomy import TAG_IDS
+from tagging.taxonomy import CRISIS_TAGS, TAG_IDS
 
 TOPIC_PATTERNS: dict[str, tuple[str, ...]] = {
     "ensomhed": (
@@ -176,16 +176,22 @@ def topic_counts(text: str) -> list[float]:
     """
     n = len(TAG_IDS)
     out = [0.0] * (3 * n)
-    for clause in clauses(text):
-        for i, pattern in enumerate(_COMPILED):
-            for m in pattern.finditer(clause):
-                if is_other_person(clause, m.start()):
-                    out[n + i] += 1
-                elif is_negated(clause, m.start()):
-                    out[2 * n + i] += 1
-                else:
-                    out[i] += 1
+    starts = clause_starts(text)
+    # One scan of the whole text per tag; each match is then judged within its own clause.
+    for i, pattern in enumerate(_COMPILED):
+        for m in pattern.finditer(text):
+            clause, pos = clause_at(text, starts, m.start())
+            if is_other_person(clause, pos):
+                out[n + i] += 1
+            elif is_negated(clause, pos):
+                out[2 * n + i] += 1
+            else:
+                out[i] += 1
     return out
+
+
+_N_COUNTS = 3 * len(TAG_IDS)
+N_FEATURES = _N_COUNTS + len(CRISIS_TAGS) * len(OUTCOMES)
 
 
 def crisis_flags(text: str) -> list[float]:
@@ -205,6 +211,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         rows = []
         for text in x:
             norm = normalise(text)
-            rows.append([*np.log1p(topic_counts(norm)), *crisis_flags(norm)])
-        arr = np.asarray(rows, dtype=np.float64)
+            rows.append(topic_counts(norm) + crisis_flags(norm))
+        arr = np.asarray(rows, dtype=np.float64).reshape(len(rows), N_FEATURES)
+        arr[:, :_N_COUNTS] = np.log1p(arr[:, :_N_COUNTS])
         return sparse.csr_matrix(arr)

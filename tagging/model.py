@@ -48,7 +48,10 @@ def build_pipeline(seed: int) -> Pipeline:
         transformer_weights={"word": 1.0, "char": 1.0, "lexicon": 1.0},
     )
     svc = LinearSVC(C=0.5, class_weight="balanced", random_state=seed, max_iter=5000)
-    clf = OneVsRestClassifier(CalibratedClassifierCV(svc, method="sigmoid", cv=3))
+    # ensemble=False: one SVC per tag plus a sigmoid fitted on its 3-fold predictions; as
+    # accurate here as averaging three SVCs, and a third of the work at prediction time.
+    calibrated = CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
+    clf = OneVsRestClassifier(calibrated)
     return Pipeline([("features", union), ("clf", clf)])
 
 
