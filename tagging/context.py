@@ -95,8 +95,11 @@ def is_friends_experience(clause: str, start: int) -> bool:
     return nearest is None or bool(nearest.group("other"))
 
 
-def is_negated(clause: str, start: int, window: int = 4) -> bool:
+def is_negated(clause: str, start: int, end: int | None = None, window: int = 4) -> bool:
     """A negation among the few words before the match, in the same clause."""
+    # Danish puts the negation after the finite verb: "jeg skærer ikke i mig selv".
+    if end is not None and _NEGATION.match(clause[end:].lstrip()):
+        return True
     words = clause[:start].split()[-window:]
     head = " ".join(words)
     neg = None

@@ -108,7 +108,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:hænge|hængt) mig|reb(?:et)?(?!\w)"),
         _r(r"(?:springe|hoppe|kaste mig) (?:ud|ned|foran)(?! (?:for|som|til))"
            r"|(?:lægge|lagde) mig (?:ud )?foran|ligge (?:ud )?foran|køre mig ned"),
-        _r(r"togskinner\w*|står på (?:broen|taget|kanten)|ud over (?:kanten|kajkanten)"
+        _r(r"togskinner\w*|(?:står|sidder) på (?:broen|taget|kanten|altanen)|høj bygning"
+           r"|pistol|ud over (?:kanten|kajkanten)"
            r"|ud i (?:havet|vandet)|hvor højt skal man falde"),
         _r(r"kms|kill myself|unalive", hyperbole=True),
         _r(r"disappear forever|(?:want|wanna|wish i could) (?:to )?(?:just )?(?:die|disappear)"
@@ -120,6 +121,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
            r"|giv(?:et|e|er) mine ting væk|sidste gang jeg skriver"),
         _r(r"bedre (?:stillet )?uden mig|byrde for|hvis jeg (?:døde|var død|ikke var her|var væk)",
            person="none"),
+        _r(r"(?:forsvinde|væk) og aldrig komme tilbage|(?:drømmer om|ønsker) at være død"
+           r"|testamente|(?:kvæle|kvalt|kvælte) mig selv"),
         _r(r"forsvinde for (?:evigt|altid)|(?:gå|falde) i søvn for (?:evigt|altid)"
            r"|(?:færdig|væk) for (?:evigt|altid)|stopper\.? for (?:evigt|altid)"),
         _r(r"færdig med (?:livet|at leve)|giv(?:e|er) op på livet|give slip på (?:det hele|livet)"
@@ -137,7 +140,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:skære|skærer|skar|skåret)(?! (?:i |op )?(?:brød|grønt|løg|kage|mad|hår|pizza|"
            r"kød|frugt|gulerød|agurk|papir|karton|tomat))"),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
-        _r(r"(?:brænde|brænder|brændte) mig"
+        _r(r"(?:brænde|brænder|brændte|brændt) mig|ondt på mig selv"
            r"|(?:slå|slår|slog|slået|straffe|straffer|bide|bider|bed) "
            r"(?:mig|sig) selv(?! ihjel)|straffer min krop|fortjener (?:smerte|at have ondt)"),
         _r(r"gøre mig selv ondt|gør mig selv ondt|skade (?:på )?mig selv|skade mig"
@@ -164,9 +167,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
            person="none"),
         _r(r"voldt(?:ag|æg)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt",
            person="victim"),
-        _r(r"presser mig til sex|(?:ting|noget) (?:ved|mod) mig", person="victim"),
+        _r(r"presser mig til sex|(?:ting|noget) (?:ved|mod) mig|beskeder om sex|befølt|beføler"
+           r"|befamle\w*|(?:hans|min) lille pige|vågnede uden tøj", person="victim"),
         _r(r"sextort\w*|afpres\w*|nøgenbillede\w* af mig|nudes|billeder uden tøj|dickpic"
-           r"|billede\w* af mig nøgen|billeder (?:af mig )?(?:op under|fra omklædningen)",
+           r"|(?:billede|video)\w* af mig nøgen"
+           r"|billeder (?:af mig )?(?:op under|fra omklædningen)",
            person="victim"),
         _r(r"truer med at (?:dele|sende|lægge)|(?:dele|sende|lægge) (?:mine|vores) (?:billeder|"
            r"videoer|nudes)", person="victim"),
@@ -251,7 +256,7 @@ def _outcomes(rule: Rule, clause: str, everyday: bool) -> set[Outcome]:
             rule.person == "victim" and is_friends_experience(clause, m.start())
         ):
             seen.add("other")
-        elif rule.negatable and is_negated(clause, m.start()):
+        elif rule.negatable and is_negated(clause, m.start(), m.end()):
             seen.add("negated")
         else:
             seen.add("self")
