@@ -46,7 +46,10 @@ TOPIC_PATTERNS: dict[str, tuple[str, ...]] = {
         r"ingen lyst", r"mistet lysten", r"motivation", r"empty", r"sad\b", r"ulykkelig",
         r"skidt", r"dårligt psykisk", r"har det dårligt", r"ikke godt", r"i bund",
         r"ad helvede til", r"ikke glad", r"træt af (alt|livet|det hele)", r"en skuffelse",
-        r"ikke god nok", r"ligger (bare )?i sengen",
+        r"ikke god nok", r"ligger (bare )?i sengen", r"gnist", r"ikke grinet", r"grå",
+        r"down\b", r"ligeglad", r"tage mig sammen", r"tud", r"falder sammen", r"ikke mig selv",
+        r"lyst til noget", r"få mig selv til", r"ud af sengen", r"stirre", r"shit\b",
+        r"hårdt at være mig", r"meningen med", r"glæde",
     ),
     "selvskade": (
         r"skær(e|er)? (i )?mig", r"skar (i )?mig", r"skåret (i )?mig", r"skære i", r"skær i",
@@ -167,6 +170,16 @@ _COMPILED: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
+# Tags about the writer's own inner state, where "min veninde ..." moves the evidence to
+# someone else. For relational tags (bullying, family, love, friendship, grief, abuse) the
+# other person is usually the one acting on the writer, so the split would only blur them.
+_PERSONAL = {
+    "ensomhed", "angst", "nedtrykthed", "selvskade", "selvmordstanker", "spiseforstyrrelse",
+    "krop_seksualitet", "identitet", "misbrug", "skole_stress",
+}
+_PERSONAL_INDEX = frozenset(i for i, t in enumerate(TAG_IDS) if t in _PERSONAL)
+
+
 def topic_counts(text: str) -> list[float]:
     """Lexicon hits per tag for normalised text, in three context groups.
 
@@ -177,11 +190,12 @@ def topic_counts(text: str) -> list[float]:
     n = len(TAG_IDS)
     out = [0.0] * (3 * n)
     starts = clause_starts(text)
+    personal = _PERSONAL_INDEX
     # One scan of the whole text per tag; each match is then judged within its own clause.
     for i, pattern in enumerate(_COMPILED):
         for m in pattern.finditer(text):
             clause, pos = clause_at(text, starts, m.start())
-            if is_other_person(clause, pos):
+            if i in personal and is_other_person(clause, pos):
                 out[n + i] += 1
             elif is_negated(clause, pos):
                 out[2 * n + i] += 1
