@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 # Clause boundaries: sentence punctuation, line breaks, and the contrastive "men" that so often
 # separates a denial from what is really going on.
@@ -52,16 +53,33 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
 
 
-def clause_starts(text: str) -> list[int]:
-    """Start offsets of the clauses of `text` (the first is 0), for locating a match's clause."""
-    return [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(text))]
+@dataclass(frozen=True)
+class ClauseIndex:
+    """Clause boundaries of one text, for finding the clause a whole-text match falls in."""
 
+    text: str
+    starts: list[int]
+    ends: list[int]
 
-def clause_at(text: str, starts: list[int], pos: int) -> tuple[str, int]:
-    """The clause containing offset `pos`, and `pos` relative to that clause."""
-    k = bisect_right(starts, pos) - 1
-    end = starts[k + 1] if k + 1 < len(starts) else len(text)
-    return text[starts[k] : end], pos - starts[k]
+    @staticmethod
+    def of(text: str) -> ClauseIndex:
+        starts, ends = [0], []
+        for m in _CLAUSE_SPLIT.finditer(text):
+            ends.append(m.start())
+            starts.append(m.end())
+        ends.append(len(text))
+        return ClauseIndex(text, starts, ends)
+
+    def number(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def clause(self, k: int) -> str:
+        return self.text[self.starts[k] : self.ends[k]]
+
+    def at(self, pos: int) -> tuple[str, int]:
+        """The clause containing offset `pos`, and `pos` relative to that clause."""
+        k = self.number(pos)
+        return self.clause(k), pos - self.starts[k]
 
 
 def is_other_person(clause: str, start: int) -> bool:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from tagging.context import (
-    clauses,
+    ClauseIndex,
     has_everyday_trigger,
     is_friends_experience,
     is_negated,
@@ -230,11 +230,13 @@ def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
     """
     found: dict[str, set[Outcome]] = {tag: set() for tag in RULES}
     if _ANY.search(normalised):
-        for clause in clauses(normalised):
-            everyday = has_everyday_trigger(clause)
-            for tag, rules in RULES.items():
-                if not _ANY_BY_TAG[tag].search(clause):
-                    continue
+        index = ClauseIndex.of(normalised)
+        for tag, rules in RULES.items():
+            # Only clauses where some rule of this tag matches are examined rule by rule.
+            hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
+            for k in hit:
+                clause = index.clause(k).strip()
+                everyday = has_everyday_trigger(clause)
                 for rule in rules:
                     found[tag].update(_outcomes(rule, clause, everyday))
     return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())

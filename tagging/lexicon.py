@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from tagging.context import clause_at, clause_starts, is_negated, is_other_person
+from tagging.context import ClauseIndex, is_negated, is_other_person
 from tagging.crisis import OUTCOMES, crisis_analysis
 from tagging.features import normalise
 from tagging.taxonomy import CRISIS_TAGS, TAG_IDS
@@ -189,12 +189,12 @@ def topic_counts(text: str) -> list[float]:
     """
     n = len(TAG_IDS)
     out = [0.0] * (3 * n)
-    starts = clause_starts(text)
+    index = ClauseIndex.of(text)
     personal = _PERSONAL_INDEX
     # One scan of the whole text per tag; each match is then judged within its own clause.
     for i, pattern in enumerate(_COMPILED):
         for m in pattern.finditer(text):
-            clause, pos = clause_at(text, starts, m.start())
+            clause, pos = index.at(m.start())
             if i in personal and is_other_person(clause, pos):
                 out[n + i] += 1
             elif is_negated(clause, pos):
