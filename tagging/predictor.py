@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +41,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+
+# Well below the 16,384-entry caches in features/crisis, so a chunk never evicts itself.
+_CHUNK = 4096
 
 
 @lru_cache(maxsize=1)
@@ -78,17 +81,26 @@ class Tagger:
         return {t: float(v) for t, v in zip(COLUMNS, self._thresholds, strict=True)}
 
     def predict(self, texts: list[str]) -> list[TagPrediction]:
+        """Tags for each text, in order. Large batches are split into chunks that fit the
+        normalisation and crisis-rule caches (each text is looked up by several stages)."""
+        out: list[TagPrediction] = []
+        for start in range(0, len(texts), _CHUNK):
+            out.extend(self._predict_chunk(texts[start : start + _CHUNK]))
+        return out
+
+    def _predict_chunk(self, texts: list[str]) -> list[TagPrediction]:
         if not texts:
             return []
         with _threads().limit(limits=1):
             probs = predict_proba(self._pipeline, texts)
         decided = decide(probs, self._thresholds, lexicon_matrix(texts))
+        rounded = np.round(probs[:, : len(TAG_IDS)], 4).tolist()
         out: list[TagPrediction] = []
-        for row in range(len(texts)):
-            scores = {t: round(float(probs[row, i]), 4) for i, t in enumerate(TAG_IDS)}
-            tags = [t for i, t in enumerate(TAG_IDS) if decided[row, i]]
-            tags.sort(key=lambda t: scores[t], reverse=True)
-            out.append(TagPrediction(tags, scores, any(t in CRISIS_TAGS for t in tags)))
+        for row, decided_row in zip(rounded, decided.tolist(), strict=True):
+            scores = dict(zip(TAG_IDS, row, strict=True))
+            tags = [t for t, d in zip(TAG_IDS, decided_row, strict=True) if d]
+            tags.sort(key=scores.__getitem__, reverse=True)
+            out.append(TagPrediction(tags, scores, not CRISIS_TAGS.isdisjoint(tags)))
         return out
 
 
@@ -119,11 +131,3 @@ def load_current(model_dir: Path | None = None) -> Tagger:
             f"no current tagger model in {root}; train one with `intake tagger train`"
         )
     return load_version(root / version)
-
-
-def predict_batches(tagger: Tagger, texts: Sequence[str], batch: int = 2048) -> list[TagPrediction]:
-    """Predict a long sequence in chunks, bounding memory for big CLI inputs."""
-    out: list[TagPrediction] = []
-    for start in range(0, len(texts), batch):
-        out.extend(tagger.predict(list(texts[start : start + batch])))
-    return out
