@@ -13,10 +13,10 @@ from tagging.evaluate import compute_metrics
 from tagging.taxonomy import TAG_IDS
 from tagging.train import TrainResult
 
-MACRO_F1_FLOOR = 0.74
-CRISIS_RECALL_FLOOR = 0.92
+MACRO_F1_FLOOR = 0.78
+CRISIS_RECALL_FLOOR = 0.95
 CRISIS_PRECISION_FLOOR = 0.70
-PER_TAG_F1_FLOOR = 0.45
+PER_TAG_F1_FLOOR = 0.55
 
 
 def test_macro_f1_floor(trained: TrainResult) -> None:
