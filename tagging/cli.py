@@ -178,9 +178,15 @@ def _parse(lineno: int, line: str) -> str:
 def predict(model_dir: ModelDir = None) -> None:
     """Read JSON lines {"text": ...} on stdin; write {"text","tags","scores","crisis"} lines."""
     tagger = _load(model_dir)
-    for chunk in _read_chunks(sys.stdin):
-        texts = [_parse(lineno, line) for lineno, line in chunk]
-        for text, pred in zip(texts, tagger.predict(texts), strict=True):
-            record = {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis}
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    try:
+        for chunk in _read_chunks(sys.stdin):
+            _write_predictions(tagger, [_parse(lineno, line) for lineno, line in chunk])
+    except UnicodeDecodeError:
+        _fail('stdin is not UTF-8 text; expected JSON lines {"text": ...}', 2)
+
+
+def _write_predictions(tagger: Any, texts: list[str]) -> None:
+    for text, pred in zip(texts, tagger.predict(texts), strict=True):
+        record = {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

@@ -52,9 +52,12 @@ def test_predict_contract_through_the_real_entry_point(model_dir: Path) -> None:
         ('{"text": "ok"}\nnot json\n', "stdin line 2: not valid JSON"),
         ('{"tekst": "hej"}\n', 'stdin line 1: expected an object with a string "text"'),
         ('["hej"]\n', "stdin line 1"),
+        (b"\xff\xfe garbage\n", "stdin"),
     ],
 )
-def test_predict_bad_input_is_a_clear_error(model_dir: Path, stdin: str, fragment: str) -> None:
+def test_predict_bad_input_is_a_clear_error(
+    model_dir: Path, stdin: str | bytes, fragment: str
+) -> None:
     result = runner.invoke(app, ["tagger", "predict", "--model-dir", str(model_dir)], input=stdin)
     assert result.exit_code == 2
     assert fragment in result.output
