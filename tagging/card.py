@@ -151,7 +151,8 @@ def render_card(metadata: dict[str, Any]) -> str:
         f"Crisis messages in the test split: {m['crisis_support']} of {m['n_messages']}. "
         "A message counts as found when any crisis tag is predicted.",
         "",
-        "Contribution of each half of the crisis rule: model alone recall "
+        "Contribution of each half of the crisis rule: the model (with the any-crisis net, "
+        "without the OR-ed lexicon) recall "
         f"{_fmt(extra.get('crisis_recall_model_only', 0.0))} / precision "
         f"{_fmt(extra.get('crisis_precision_model_only', 0.0))}; lexicon alone recall "
         f"{_fmt(extra.get('crisis_recall_lexicon_only', 0.0))} / precision "
