@@ -9,6 +9,7 @@ from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
 from privacy.cli import anonymise
 from privacy.keys_cli import app as keys_app
+from tagging.cli import app as tagger_app
 
 app = typer.Typer(
     name="intake",
@@ -16,9 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
 app.add_typer(bot_app, name="bot")
+app.add_typer(tagger_app, name="tagger")
 app.add_typer(keys_app, name="keys")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")

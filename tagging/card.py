@@ -1,0 +1,229 @@
+"""The model card: what a counsellor-facing analyst needs to decide whether to publish a model.
+
+Written beside each version: per-tag precision/recall/F1 on the fixed test split, macro-F1,
+crisis recall/precision (and how much the model and the lexicon each contribute), movement
+against the previous model, a tag confusion plot and precision-recall curves for the crisis
+tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+
+import matplotlib.pyplot as plt
+import numpy as np
+import numpy.typing as npt
+from sklearn.metrics import precision_recall_curve
+
+from tagging.taxonomy import BY_ID, CRISIS_TAGS, TAG_IDS
+
+CONFUSION_PNG = "confusion.png"
+PR_PNG = "pr_crisis.png"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def _delta(new: float, old: float | None) -> str:
+    if old is None:
+        return ""
+    d = new - old
+    return f"{d:+.3f}"
+
+
+def confusion(y_true: npt.NDArray[Any], y_pred: npt.NDArray[Any]) -> npt.NDArray[np.int_]:
+    """Multi-label confusion: cell (i, j) counts messages with true tag i that got tag j.
+
+    The diagonal is hits; off-diagonal cells show which tags get mistaken for which (or
+    co-occur). A last column counts messages with true tag i that got no tag at all.
+    """
+    t = np.asarray(y_true, dtype=bool)
+    p = np.asarray(y_pred, dtype=bool)
+    n = len(TAG_IDS)
+    out = np.zeros((n, n + 1), dtype=np.int_)
+    for i in range(n):
+        rows = t[:, i]
+        out[i, :n] = p[rows].sum(axis=0)
+        out[i, n] = int((~p[rows].any(axis=1)).sum())
+    return out
+
+
+def plot_confusion(path: Path, y_true: npt.NDArray[Any], y_pred: npt.NDArray[Any]) -> None:
+    m = confusion(y_true, y_pred)
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    ax.imshow(m, cmap="Blues")
+    ax.set_xticks(range(len(TAG_IDS) + 1), [*TAG_IDS, "(ingen)"], rotation=60, ha="right")
+    ax.set_yticks(range(len(TAG_IDS)), list(TAG_IDS))
+    ax.set_xlabel("predicted tag")
+    ax.set_ylabel("true tag")
+    ax.set_title("Test split: messages with true tag (row) that got tag (column)")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            if m[i, j]:
+                ax.text(
+                    j,
+                    i,
+                    str(m[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if m[i, j] > m.max() / 2 else "black",
+                )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_pr_crisis(
+    path: Path,
+    y_true: npt.NDArray[Any],
+    probs: npt.NDArray[Any],
+    y_pred: npt.NDArray[Any],
+    thresholds: dict[str, float],
+) -> None:
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    for i, tag in enumerate(TAG_IDS):
+        if tag not in CRISIS_TAGS or y_true[:, i].sum() == 0:
+            continue
+        p, r, _ = precision_recall_curve(y_true[:, i], probs[:, i])
+        (line,) = ax.plot(r, p, label=f"{tag} (model)")
+        # The model alone at its chosen threshold, and the deployed rule (model, lexicon, net).
+        at = probs[:, i] >= thresholds[tag]
+        yt = y_true[:, i].astype(bool)
+        deployed = y_pred[:, i].astype(bool)
+        for pred, marker, what in ((at, "o", "threshold"), (deployed, "*", "deployed rule")):
+            tp = float(np.sum(yt & pred))
+            prec = tp / max(float(pred.sum()), 1.0)
+            rec = tp / max(float(yt.sum()), 1.0)
+            ax.plot(
+                rec,
+                prec,
+                marker,
+                color=line.get_color(),
+                markersize=9 if marker == "*" else 6,
+                label=f"{tag} {what}",
+            )
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Crisis tags on the test split")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def render_card(metadata: dict[str, Any]) -> str:
+    m = metadata["metrics"]
+    prev = (metadata.get("compared_to") or {}).get("metrics")
+    prev_name = (metadata.get("compared_to") or {}).get("version")
+    d = metadata["data"]
+    extra = m.get("extra", {})
+    lines = [
+        f"# Tagger model card: {metadata['version']}",
+        "",
+        f"Created {metadata['created']} · seed {metadata['seed']} · "
+        f"{metadata['folds']}-fold thresholds · trained in {metadata['train_seconds']} s",
+        "",
+        f"Data: {d['n_train']} training messages (hash `{d['train_hash']}`), fixed test split "
+        f"of {d['n_test']} messages (hash `{d['test_hash']}`), never trained on.",
+    ]
+    if d.get("feedback"):
+        fb = d["feedback"]
+        lines.append(
+            f"Feedback merged into training only: {fb['added']} added, {fb['corrected']} "
+            f"corrected, {fb['skipped_test']} skipped because they match test messages."
+        )
+    lines += [
+        "",
+        "## Headline (test split)",
+        "",
+        "| metric | value |" + (f" vs {prev_name} |" if prev else ""),
+        "|---|---|" + ("---|" if prev else ""),
+    ]
+    for key, label in (
+        ("macro_f1", "macro-F1"),
+        ("macro_precision", "macro precision"),
+        ("macro_recall", "macro recall"),
+        ("crisis_recall", "crisis recall (per message)"),
+        ("crisis_precision", "crisis precision (per message)"),
+    ):
+        row = f"| {label} | {_fmt(m[key])} |"
+        if prev:
+            row += f" {_delta(m[key], prev.get(key))} |"
+        lines.append(row)
+    lines += [
+        "",
+        f"Crisis messages in the test split: {m['crisis_support']} of {m['n_messages']}. "
+        "A message counts as found when any crisis tag is predicted.",
+        "",
+        "Contribution of each half of the crisis rule: the model (with the any-crisis net, "
+        "without the OR-ed lexicon) recall "
+        f"{_fmt(extra.get('crisis_recall_model_only', 0.0))} / precision "
+        f"{_fmt(extra.get('crisis_precision_model_only', 0.0))}; lexicon alone recall "
+        f"{_fmt(extra.get('crisis_recall_lexicon_only', 0.0))} / precision "
+        f"{_fmt(extra.get('crisis_precision_lexicon_only', 0.0))}.",
+        "",
+        "## Per tag (test split)",
+        "",
+        "| tag | name | crisis | threshold | precision | recall | F1 | support |"
+        + (" ΔF1 |" if prev else ""),
+        "|---|---|---|---|---|---|---|---|" + ("---|" if prev else ""),
+    ]
+    for tag in TAG_IDS:
+        t = m["per_tag"][tag]
+        row = (
+            f"| `{tag}` | {BY_ID[tag].name_da} | {'ja' if tag in CRISIS_TAGS else ''} | "
+            f"{metadata['thresholds'][tag]:.2f} | {_fmt(t['precision'])} | {_fmt(t['recall'])} | "
+            f"{_fmt(t['f1'])} | {t['support']} |"
+        )
+        if prev:
+            row += f" {_delta(t['f1'], prev['per_tag'].get(tag, {}).get('f1'))} |"
+        lines.append(row)
+    cv = metadata.get("cv_metrics")
+    if cv:
+        lines += [
+            "",
+            f"Out-of-fold on the training data (where thresholds were chosen): macro-F1 "
+            f"{_fmt(cv['macro_f1'])}, crisis recall {_fmt(cv['crisis_recall'])}, crisis "
+            f"precision {_fmt(cv['crisis_precision'])}.",
+        ]
+    lines += [
+        "",
+        "## Plots",
+        "",
+        f"![tag confusion]({CONFUSION_PNG})",
+        "",
+        f"![precision-recall, crisis tags]({PR_PNG})",
+        "",
+        "## Intended use and limits",
+        "",
+        "Pre-tags anonymous Danish chat messages for a human counsellor; a crisis tag shows the "
+        "emergency numbers and puts the handoff first. It never replaces the counsellor's "
+        "judgement. Trained on a small hand-written corpus: expect lower figures on real "
+        "messages, and review corrections regularly (`intake tagger train --feedback`).",
+        "",
+        f"Libraries: {', '.join(f'{k} {v}' for k, v in metadata['versions'].items())}. "
+        f"Rules hash `{metadata['rules_hash']}`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(
+    version_dir: Path,
+    metadata: dict[str, Any],
+    y_true: npt.NDArray[Any],
+    probs: npt.NDArray[Any],
+    y_pred: npt.NDArray[Any],
+) -> None:
+    plot_confusion(version_dir / CONFUSION_PNG, y_true, y_pred)
+    plot_pr_crisis(version_dir / PR_PNG, y_true, probs, y_pred, metadata["thresholds"])
+    (version_dir / "card.md").write_text(render_card(metadata), encoding="utf-8")

@@ -1,0 +1,197 @@
+"""`intake tagger train|evaluate|predict`: the analyst's commands (contracts in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tagging.corpus import DataError
+from tagging.evaluate import Metrics
+from tagging.store import ArtefactError, default_model_dir, read_current
+from tagging.taxonomy import BY_ID, CRISIS_TAGS, TAG_IDS
+
+app = typer.Typer(
+    name="tagger",
+    help="Problem-category tagger: train, evaluate, predict.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ModelDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--model-dir",
+        help="Model directory (default: $TAGGER_MODEL_DIR, else models/tagger).",
+        show_default=False,
+    ),
+]
+PREDICT_CHUNK = 1000
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _metrics_table(metrics: Metrics, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("tag")
+    table.add_column("navn")
+    table.add_column("precision", justify="right")
+    table.add_column("recall", justify="right")
+    table.add_column("F1", justify="right")
+    table.add_column("support", justify="right")
+    for tag in TAG_IDS:
+        m = metrics.per_tag[tag]
+        style = "bold" if tag in CRISIS_TAGS else None
+        table.add_row(
+            tag,
+            BY_ID[tag].name_da,
+            f"{m.precision:.3f}",
+            f"{m.recall:.3f}",
+            f"{m.f1:.3f}",
+            str(m.support),
+            style=style,
+        )
+    return table
+
+
+def _print_summary(metrics: Metrics) -> None:
+    out.print(f"macro-F1: {metrics.macro_f1:.3f}")
+    out.print(
+        f"crisis recall: {metrics.crisis_recall:.3f}  crisis precision: "
+        f"{metrics.crisis_precision:.3f}  ({metrics.crisis_support} crisis messages of "
+        f"{metrics.n_messages})"
+    )
+
+
+@app.command()
+def train(
+    feedback: Annotated[
+        Path | None,
+        typer.Option(help='JSON lines {"text", "tags"} of counsellor corrections.'),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (folds, classifier).")] = 4,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Only train when there is no current model.")
+    ] = False,
+    model_dir: ModelDir = None,
+) -> None:
+    """Train from tagging/data (plus --feedback), write a new version with a model card."""
+    from tagging.train import STEP_COUNT
+    from tagging.train import train as run_train
+
+    root = model_dir or default_model_dir()
+    current = read_current(root)
+    if if_missing and current is not None and (root / current).is_dir():
+        out.print(f"tagger model {current} present in {root}; not retraining")
+        return
+    try:
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("training tagger", total=STEP_COUNT)
+
+            def tick(step: str) -> None:
+                bar.update(task, advance=1, description=step)
+
+            result = run_train(root, feedback=feedback, seed=seed, progress=tick)
+    except DataError as exc:
+        _fail(str(exc), code=2)
+    out.print(f"trained tagger version [bold]{result.version}[/] in {result.seconds:.1f} s")
+    out.print(_metrics_table(result.metrics, "fixed test split"))
+    _print_summary(result.metrics)
+    if result.compared_to:
+        out.print(f"compared with {result.compared_to} in {result.version_dir / 'card.md'}")
+    out.print(f"model card: {result.version_dir / 'card.md'}")
+
+
+def _load(model_dir: Path | None) -> Any:
+    from tagging.predictor import load_current
+
+    try:
+        return load_current(model_dir)
+    except ArtefactError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="TSV file: text<TAB>tag,tag per line.")],
+    model_dir: ModelDir = None,
+) -> None:
+    """Per-tag precision/recall/F1, macro-F1 and crisis recall of the current model on FILE."""
+    from tagging.corpus import read_tsv
+    from tagging.evaluate import compute_metrics
+    from tagging.model import label_matrix
+
+    try:
+        examples = read_tsv(file)
+    except DataError as exc:
+        _fail(str(exc), code=2)
+    if not examples:
+        _fail(f"{file}: no examples", code=2)
+    tagger = _load(model_dir)
+    preds = tagger.predict([ex.text for ex in examples])
+    metrics = compute_metrics(
+        label_matrix([ex.tags for ex in examples]), label_matrix([p.tags for p in preds])
+    )
+    out.print(_metrics_table(metrics, f"{file.name} · model {tagger.version}"))
+    _print_summary(metrics)
+
+
+def _read_chunks(stream: Any) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        chunk.append((lineno, line))
+        if len(chunk) >= PREDICT_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse(lineno: int, line: str) -> str:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        _fail(f'stdin line {lineno}: not valid JSON ({exc.msg}); expected {{"text": ...}}', 2)
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        _fail(f'stdin line {lineno}: expected an object with a string "text"', 2)
+    text: str = obj["text"]
+    return text
+
+
+@app.command()
+def predict(model_dir: ModelDir = None) -> None:
+    """Read JSON lines {"text": ...} on stdin; write {"text","tags","scores","crisis"} lines."""
+    tagger = _load(model_dir)
+    try:
+        for chunk in _read_chunks(sys.stdin):
+            _write_predictions(tagger, [_parse(lineno, line) for lineno, line in chunk])
+    except UnicodeDecodeError:
+        _fail('stdin is not UTF-8 text; expected JSON lines {"text": ...}', 2)
+
+
+def _write_predictions(tagger: Any, texts: list[str]) -> None:
+    for text, pred in zip(texts, tagger.predict(texts), strict=True):
+        record = {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

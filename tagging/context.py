@@ -1,0 +1,128 @@
+"""Clause-level context for lexicon matches: whose experience it is, and whether it is denied.
+
+The labelling rules turn on three questions a bag of words cannot answer: is the writer talking
+about themself or about a friend or sibling, is the experience itself denied, and is a violent
+phrase hyperbole about homework. These heuristics answer them for one clause at a time, because
+Danish chat puts the denial and the confession in neighbouring clauses ("vil ik gøre noget,
+men tænker på at dø hver dag").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Clause boundaries: sentence punctuation, line breaks, and the contrastive "men" that so often
+# separates a denial from what is really going on.
+_CLAUSE_SPLIT = re.compile(r"[.!?;:\n]+|,\s*|\s+men\s+|\s+but\s+")
+
+# Subjects, so the nearest one before a match says whose experience it is. "man" (generic
+# "one") is the writer hiding behind a general question, so it counts as the writer.
+# (English "I" is left out: Danish "i" means "in" and is everywhere.)
+_SELF_SUBJECT = r"jeg|mig|man|i'm|me|myself"
+_OTHER_SUBJECT = (
+    r"han|hun|de|hans|hendes|(?:min|mit|mine|hans|hendes) (?:bedste |gamle |nye )?"
+    r"(?:ven|veninde|venner|veninder|kammerat|klassekammerat|bror|søster|fætter|kusine|kæreste"
+    r"|ex|mor|far|mormor|morfar|farmor|farfar|onkel|moster|faster|tante|bedstemor|bedstefar"
+    r"|lillebror|lillesøster|storebror|storesøster|stedfar|stedmor|forældre|søskende)"
+    r"|en (?:fra|af|i) \w+(?: \w+)?|nogen fra \w+"
+)
+_SUBJECT = re.compile(rf"(?<!\w)(?:(?P<self>{_SELF_SUBJECT})|(?P<other>{_OTHER_SUBJECT}))(?!\w)")
+# A friend as the one it happens to ("min veninde er blevet voldtaget").
+_FRIEND = re.compile(
+    r"(?<!\w)(?:min|mit|mine) (?:bedste |gamle )?(?:ven|veninde|venner|veninder|kammerat)(?!\w)"
+)
+_NEGATION = re.compile(
+    r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not|no|don'?t|ej)(?!\w)"
+)
+_AFFIRMING = re.compile(
+    r"(?<!\w)(stoppe|stopper|holde op|lade være|lade vær|styre|undgå|lade)(?!\w)"
+)
+# Everyday triggers that turn "slår mig ihjel"/"kms"/"dør" into hyperbole.
+_EVERYDAY = re.compile(
+    r"(?<!\w)(matematik|matte|eksamen|eksamens\w*|\w*prøven|\w*prøverne|\w+prøve|lektie\w*|"
+    r"aflevering\w*|opgave\w*|projekt\w*|fremlæg\w*|skole\w*|karakter\w*|dansk|tysk|engelsk|fysik\w*|kemi\w*|"
+    r"biologi|test|kamp\w*|træning|lol|haha\w*|hehe|xd|jk|ik seriøst|ikke seriøst|"
+    r"02|00|-3)(?!\w)|😂|🤣|💀|😅|😆"
+)
+
+
+@dataclass(frozen=True)
+class ClauseIndex:
+    """Clause boundaries of one text, for finding the clause a whole-text match falls in."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    @staticmethod
+    def of(text: str) -> ClauseIndex:
+        starts, ends = [0], []
+        for m in _CLAUSE_SPLIT.finditer(text):
+            ends.append(m.start())
+            starts.append(m.end())
+        ends.append(len(text))
+        return ClauseIndex(text, starts, ends)
+
+    def number(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def clause(self, k: int) -> str:
+        return self.text[self.starts[k] : self.ends[k]]
+
+    def at(self, pos: int) -> tuple[str, int]:
+        """The clause containing offset `pos`, and `pos` relative to that clause."""
+        k = self.number(pos)
+        return self.clause(k), pos - self.starts[k]
+
+
+def is_other_person(clause: str, start: int) -> bool:
+    """True when the nearest subject before the match is someone else.
+
+    With no subject at all, Danish chat has usually dropped "jeg", so the writer is assumed.
+    A reflexive "sig selv" right after the match ("skære i sig selv") also means someone else,
+    unless the subject is the generic "man".
+    """
+    nearest = None
+    for m in _SUBJECT.finditer(clause[:start]):
+        nearest = m
+    if nearest is not None and nearest.group("other"):
+        return True
+    generic = nearest is not None and nearest.group("self") == "man"
+    return not generic and bool(re.match(r"\s*(?:\w+ )?(?:i |på )?sig selv", clause[start:]))
+
+
+def is_friends_experience(clause: str, start: int) -> bool:
+    """For abuse: a friend is named before the match and the nearest subject is not the writer.
+
+    "min veninde er blevet voldtaget" is the friend's; "min ven tog billeder af mig" is not,
+    because the abuse patterns that name the writer ("... mig") use no person check.
+    """
+    head = clause[:start]
+    if not _FRIEND.search(head):
+        return False
+    nearest = None
+    for m in _SUBJECT.finditer(head):
+        nearest = m
+    return nearest is None or bool(nearest.group("other"))
+
+
+def is_negated(clause: str, start: int, end: int | None = None, window: int = 4) -> bool:
+    """A negation among the few words before the match, in the same clause."""
+    # Danish puts the negation after the finite verb: "jeg skærer ikke i mig selv".
+    if end is not None and _NEGATION.match(clause[end:].lstrip()):
+        return True
+    words = clause[:start].split()[-window:]
+    head = " ".join(words)
+    neg = None
+    for m in _NEGATION.finditer(head):
+        neg = m
+    if neg is None:
+        return False
+    # "kan ikke stoppe med at cutte" affirms the act; the negation belongs to "stoppe".
+    return not _AFFIRMING.search(head, neg.end())
+
+
+def has_everyday_trigger(text: str) -> bool:
+    return bool(_EVERYDAY.search(text))

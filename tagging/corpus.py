@@ -1,0 +1,213 @@
+"""Reading the hand-written corpus, the fixed test split and counsellor feedback.
+
+The corpus lives in `tagging/data/corpus/*.tsv` (`text<TAB>tag,tag`, empty tags = no tag).
+Which examples are test examples is stored explicitly in `tagging/data/test_ids.txt` (one
+example id a line), so adding data or changing a seed can never move an example between train
+and test by accident. `tagging/data/test.tsv` is an export of the test split for
+`intake tagger evaluate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tagging.taxonomy import UnknownTagError, validate_tags
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CORPUS_DIR = DATA_DIR / "corpus"
+TEST_IDS_FILE = DATA_DIR / "test_ids.txt"
+TEST_TSV = DATA_DIR / "test.tsv"
+
+_SPACE = re.compile(r"\s+")
+
+
+class DataError(ValueError):
+    """Malformed corpus, TSV or feedback input; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled message."""
+
+    text: str
+    tags: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return example_id(self.text)
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[Example]
+    test: list[Example]
+
+
+def example_id(text: str) -> str:
+    """Stable id of a message: casing and spacing do not make a new example."""
+    norm = _SPACE.sub(" ", text.casefold()).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def read_tsv(path: Path) -> list[Example]:
+    """Read `text<TAB>tag,tag` lines; a first line `text<TAB>tags` is taken as a header."""
+    examples: list[Example] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text") from exc
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if lineno == 1 and line.strip().lower() in {"text\ttags", "text\ttag"}:
+            continue
+        text, sep, tag_field = line.partition("\t")
+        if not sep:
+            raise DataError(f"{path}:{lineno}: expected `text<TAB>tag,tag` (no tab found)")
+        if not text.strip():
+            raise DataError(f"{path}:{lineno}: empty text")
+        raw_tags = [t.strip() for t in tag_field.split(",") if t.strip()]
+        try:
+            tags = validate_tags(raw_tags)
+        except UnknownTagError as exc:
+            raise DataError(f"{path}:{lineno}: {exc}") from exc
+        examples.append(Example(text.strip(), tuple(tags)))
+    return examples
+
+
+def write_tsv(path: Path, examples: Iterable[Example]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for ex in examples:
+            fh.write(f"{ex.text}\t{','.join(ex.tags)}\n")
+
+
+def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[Example]:
+    """All corpus files in a fixed order; a duplicate message is a data error."""
+    files = sorted(corpus_dir.glob("*.tsv"))
+    if not files:
+        raise DataError(f"{corpus_dir}: no *.tsv corpus files")
+    examples: list[Example] = []
+    seen: dict[str, Path] = {}
+    for f in files:
+        for ex in read_tsv(f):
+            if ex.id in seen:
+                raise DataError(f"{f}: duplicate message (also in {seen[ex.id].name})")
+            seen[ex.id] = f
+            examples.append(ex)
+    return examples
+
+
+def read_test_ids(path: Path = TEST_IDS_FILE) -> set[str]:
+    return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()}
+
+
+def load_split(corpus_dir: Path = CORPUS_DIR, test_ids_file: Path = TEST_IDS_FILE) -> Split:
+    """The corpus divided by the stored test ids."""
+    examples = load_corpus(corpus_dir)
+    test_ids = read_test_ids(test_ids_file)
+    train = [ex for ex in examples if ex.id not in test_ids]
+    test = [ex for ex in examples if ex.id in test_ids]
+    missing = len(test_ids) - len(test)
+    if missing:
+        # A test example edited in place would silently join training; refuse instead.
+        raise DataError(
+            f"{test_ids_file}: {missing} test ids match no corpus message; "
+            "restore the edited messages or regenerate the split deliberately"
+        )
+    return Split(train, test)
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    """Hash of texts and labels, order-independent, for artefact metadata."""
+    h = hashlib.sha256()
+    for line in sorted(f"{ex.text}\t{','.join(ex.tags)}" for ex in examples):
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()[:16]
+
+
+def read_feedback(path: Path) -> list[Example]:
+    """Counsellor corrections: JSON lines `{"text": anonymised, "tags": [...]}`.
+
+    Every bad line is reported at once, so an analyst can fix the export in one go.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read feedback file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: feedback file is not UTF-8 text") from exc
+    examples: list[Example] = []
+    errors: list[str] = []
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            errors.append(f"line {lineno}: expected an object with 'text' and 'tags'")
+            continue
+        text = obj.get("text")
+        tags = obj.get("tags")
+        if not isinstance(text, str) or not text.strip():
+            errors.append(f"line {lineno}: 'text' must be a non-empty string")
+            continue
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            errors.append(f"line {lineno}: 'tags' must be a list of tag ids")
+            continue
+        try:
+            valid = validate_tags(tags)
+        except UnknownTagError as exc:
+            errors.append(f"line {lineno}: {exc}")
+            continue
+        examples.append(Example(text.strip(), tuple(valid)))
+    if errors:
+        shown = "\n  ".join(errors[:20])
+        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        raise DataError(f"{path}: {len(errors)} bad feedback line(s):\n  {shown}{more}")
+    return examples
+
+
+@dataclass(frozen=True)
+class MergeStats:
+    added: int
+    corrected: int
+    skipped_test: int
+
+
+def merge_feedback(
+    train: Sequence[Example], test: Sequence[Example], feedback: Sequence[Example]
+) -> tuple[list[Example], MergeStats]:
+    """Add corrections to the training data only.
+
+    A correction of a training message replaces its labels; one that matches a test message
+    is dropped, so the fixed test split stays comparable across versions.
+    """
+    test_ids = {ex.id for ex in test}
+    by_id: dict[str, Example] = {ex.id: ex for ex in train}
+    added = corrected = skipped = 0
+    for ex in feedback:
+        if ex.id in test_ids:
+            skipped += 1
+        elif ex.id in by_id:
+            corrected += 1
+            by_id[ex.id] = ex
+        else:
+            added += 1
+            by_id[ex.id] = ex
+    stats = MergeStats(added=added, corrected=corrected, skipped_test=skipped)
+    logger.info("feedback merged: added=%d corrected=%d skipped_test=%d", added, corrected, skipped)
+    return list(by_id.values()), stats

@@ -1,0 +1,359 @@
+"""The crisis rule: a curated Danish lexicon that can add a crisis tag the model missed.
+
+A missed crisis is the worst failure this product can have, so a crisis tag is set when the
+model's calibrated probability passes its (recall-leaning) threshold OR this rule fires. The
+rule follows the labelling rules of DESIGN.md:
+
+- it fires only for the writer's own situation: a friend's or sibling's crisis is left to the
+  model (`venskab`/`familie`), detected by who is the subject of the clause;
+- a denial in the same clause ("har aldrig haft selvmordstanker") stops a pattern, but a denial
+  of intent in a neighbouring clause does not ("vil ik gøre noget, men tænker på at dø");
+- past tense does NOT stop it: past self-harm, suicidal thoughts and abuse keep their tag;
+- hyperbole-prone phrases ("slår mig ihjel", "kms", "dør") are ignored next to an everyday
+  trigger ("matematik", "eksamen", "lol", 💀); the same threat made by a person is abuse;
+- cover stories ("spørger for en opgave") do not stop questions about lethal doses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from tagging.context import (
+    ClauseIndex,
+    has_everyday_trigger,
+    is_friends_experience,
+    is_negated,
+    is_other_person,
+)
+
+Person = Literal["subject", "victim", "none"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    # Whose experience: "subject" = nearest subject must be the writer (thoughts, self-harm);
+    # "victim" = not a named friend's experience (abuse); "none" = the pattern says "mig".
+    person: Person = "subject"
+    # A negation just before the match cancels it.
+    negatable: bool = True
+    # Ignored when the clause has an everyday trigger (homework, "lol", 💀).
+    hyperbole: bool = False
+    # A clause matching this is about something else ("springe ud som bøsse").
+    unless: re.Pattern[str] | None = None
+
+
+_WORD_START = r"(?<!\w)"
+
+
+def _r(
+    pattern: str,
+    *,
+    person: Person = "subject",
+    negatable: bool = True,
+    hyperbole: bool = False,
+    unless: str | None = None,
+) -> Rule:
+    return Rule(
+        re.compile(_WORD_START + r"(?:" + pattern + r")"),
+        person,
+        negatable,
+        hyperbole,
+        re.compile(unless) if unless else None,
+    )
+
+
+_NOT = r"(?:ikke|ik|ikk|aldrig)"
+_PILLS = (
+    r"(?:piller|pillerne|pamol|panodil|panodiler|paracetamol|ibuprofen|ipren|sovepiller|"
+    r"sovemedicin|insulin|medicin|mg|tabletter)"
+)
+
+_TOPIC = r"(?:program|film|serie|opgave|emne|artikel|bog|dokumentar|video|podcast) om"
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "selvmordstanker": (
+        _r(r"selvmord\w*|suicid\w*", unless=_TOPIC),
+        _r(r"(?:tage|tog|taget) mit (?:eget )?liv|(?:tage|tog|taget) livet af mig", hyperbole=True),
+        _r(r"(?:gøre|gjort) en ende på|slutte det hele|ende det hele|gå hele vejen"),
+        _r(
+            r"(?:vil|ville|gider|orker|kan|ønsker at|har lyst til at) "
+            + _NOT
+            + r" (?:at )?(?:leve|være i live|være her|eksistere)",
+            negatable=False,
+        ),
+        _r(
+            _NOT + r" (?:lyst|grund|mening) (?:til|med) at (?:leve|være her|fortsætte)",
+            negatable=False,
+        ),
+        _r(
+            r"(?:ingen|ikke nogen|ikke en) (?:grund|mening) (?:til|med) at "
+            r"(?:leve|fortsætte|blive her"
+            r"|være her)|ikke værd at leve",
+            negatable=False,
+        ),
+        _r(
+            _NOT + r" (?:vil|gider|orker|kan) (?:at )?(?:leve|være i live|være her|eksistere)",
+            negatable=False,
+        ),
+        _r(
+            r"ikke (?:at )?(?:vågne|eksistere)|aldrig (?:at )?vågne"
+            r"|(?:sove|sover) for (?:evigt|altid)"
+            r"|skuffet over at jeg vågnede",
+            negatable=False,
+        ),
+        _r(
+            r"(?:vil|ville|vil bare|vil gerne|ønsker at|lyst til at|klar til at|håber at jeg|"
+            r"håber jeg|bare|gerne) (?:bare |gerne )?(?:dø|dør)(?!\w)",
+            hyperbole=True,
+        ),
+        _r(
+            r"tænk\w* (?:på|over|tit på|meget på)(?: at)? (?:dø|døden|at dø)|tanken om at dø"
+            r"|tanker om (?:at dø|døden|selvmord)|tænk\w* (?:\w+ ){0,2}på døden"
+            r"|måder at dø|hvordan man dør|smertefri\w*|ondt at (?:dø|drukne)"
+            r"|sikkert (?:at )?man dør"
+        ),
+        _r(r"(?:ville ønske|ønsker) (?:at )?jeg (?:var død|aldrig var|ikke var|ikke eksisterede)"),
+        _r(r"overdosis|dødelig(?:e)? dosis|dødeligt", unless=r"døde af"),
+        _r(
+            r"(?:hvor mange|hvor meget|nok) "
+            + _PILLS
+            + r"|hvor (?:mange|meget) (?:man |jeg )?(?:skal|skulle|kan) (?:man |jeg )?tage"
+        ),
+        _r(
+            r"(?:samlet|gemt|talt|sparet) (?:på |op )?(?:\w+ )?"
+            + _PILLS
+            + r"|"
+            + _PILLS
+            + r" (?:\w+ )?(?:foran mig|og talte)"
+        ),
+        _r(r"(?:tage|tog|taget|tager) (?:en masse|alle|mange|en hel pakke|\d+) " + _PILLS),
+        _r(r"(?:hænge|hængt) mig|reb(?:et)?(?!\w)"),
+        _r(
+            r"(?:springe|hoppe|kaste mig) (?:ud|ned|foran)(?! (?:for|som|til))"
+            r"|(?:lægge|lagde) mig (?:ud )?foran|ligge (?:ud )?foran|køre mig ned"
+        ),
+        _r(
+            r"togskinner\w*|(?:står|sidder) på (?:broen|taget|kanten|altanen)|høj bygning"
+            r"|pistol|ud over (?:kanten|kajkanten)"
+            r"|ud i (?:havet|vandet)|hvor højt skal man falde"
+        ),
+        _r(r"kms|kill myself|unalive", hyperbole=True),
+        _r(
+            r"disappear forever|(?:want|wanna|wish i could) (?:to )?(?:just )?(?:die|disappear)"
+            r"|(?:don'?t|dont) (?:want|wanna)"
+            r" (?:to )?(?:be alive|live)"
+        ),
+        _r(
+            r"(?:slå|dræbe|skyde|skyder|dræber|slår) mig selv ihjel|(?:skyde|skyder) mig selv",
+            hyperbole=True,
+        ),
+        _r(
+            r"afskeds\w*|sige farvel til (?:min|mine|alle|sin|sine)|brev til min familie"
+            r"|giv(?:et|e|er) mine ting væk|sidste gang jeg skriver"
+        ),
+        _r(
+            r"bedre (?:stillet )?uden mig|byrde for|hvis jeg (?:døde|var død|ikke var her|var væk)",
+            person="none",
+        ),
+        _r(
+            r"(?:forsvinde|væk) og aldrig komme tilbage|(?:drømmer om|ønsker) at være død"
+            r"|testamente|(?:kvæle|kvalt|kvælte) mig selv"
+        ),
+        _r(
+            r"forsvinde for (?:evigt|altid)|(?:gå|falde) i søvn for (?:evigt|altid)"
+            r"|(?:færdig|væk) for (?:evigt|altid)|stopper\.? for (?:evigt|altid)"
+        ),
+        _r(
+            r"færdig med (?:livet|at leve)|giv(?:e|er) op på livet|give slip på (?:det hele|livet)"
+            r"|på livet"
+        ),
+        _r(
+            r"(?:være|er) her (?:til|i morgen|meget længere|længere|mere)"
+            r"|ikke er her i morgen|ikke var her mere",
+            negatable=False,
+        ),
+        _r(
+            r"min tid er (?:slut|forbi)"
+            r"|(?:ikke|aldrig) (?:jeg )?(?:bliver|når at blive|fylder) \d\d"
+        ),
+        _r(r"(?:leve|live|alive) (?:mere|længere|anymore)", negatable=False),
+        _r(
+            r"(?:tæt på|klar til|modet til|planlagt hvordan jeg vil) (?:at )?gøre det"
+            r"|en plan og en dato|har en plan for"
+        ),
+    ),
+    "selvskade": (
+        _r(r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig", person="none"),
+        _r(
+            r"(?:skære|skærer|skar|skåret)(?! (?:i |op )?(?:brød|grønt|løg|kage|mad|hår|pizza|"
+            r"kød|frugt|gulerød|agurk|papir|karton|tomat))"
+        ),
+        _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
+        _r(
+            r"(?:brænde|brænder|brændte|brændt) mig|ondt på mig selv"
+            r"|(?:slå|slår|slog|slået|straffe|straffer|bide|bider|bed) "
+            r"(?:mig|sig) selv(?! ihjel)|straffer min krop|fortjener (?:smerte|at have ondt)"
+        ),
+        _r(
+            r"gøre mig selv ondt|gør mig selv ondt|skade (?:på )?mig selv|skade mig"
+            r"|med vilje (?:indtil|til) det gør ondt|gør ondt med vilje",
+            person="none",
+        ),
+        _r(
+            r"kradse\w* mig|klør mig \w+ \w+ til|dunke\w* (?:mit )?hoved|slå\w* hovedet (?:ind|ned)"
+            r"|knytnæven ind|hånden igennem|rids\w* mig"
+            r"|ar på (?:låret|lårene|armen|armene|håndleddet)"
+        ),
+        _r(r"(?:trang|lyst) (?:til )?(?:at )?(?:skære|cutte|skade)"),
+        _r(
+            r"barberblad\w*|barberkniv|blyantspidser|glasskår|kniven (?:igen|frem|hjælper)"
+            r"|bladet frem"
+        ),
+        _r(
+            r"mine ar(?!\w)|arene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
+            r"|(?:til|indtil) (?:de|det) bløder|fulde af streger",
+            person="none",
+        ),
+    ),
+    "vold_overgreb": (
+        _r(
+            r"(?:slår|slog|slået|sparker|sparkede|sparket|tæsker|tæskede|tævet|banker|bankede"
+            r"|kvæler|kvalte|skubber|skubbede|hiver|hev|ruskede|rusker|truer|truede|tvang|"
+            r"låser|låste|låst|fulgte efter|tog fat i|tager fat i) mig(?! selv| ihjel)",
+            person="none",
+        ),
+        _r(
+            r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår(?! op| sig)",
+            person="victim",
+        ),
+        _r(
+            r"(?:slår|slog|sparker|ryster) (?:hende|min mor|mor|min lillebror|min bror|os)",
+            person="victim",
+        ),
+        _r(
+            r"(?:rører|rørte|tog|rører) (?:ved )?mig|rør\w* ved (?:mig|mit|min|mine)|tog mig på",
+            person="none",
+        ),
+        _r(r"voldt(?:ag|æg)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt", person="victim"),
+        _r(
+            r"presser mig til sex|(?:ting|noget) (?:ved|mod) mig|beskeder om sex|befølt|beføler"
+            r"|befamle\w*|(?:hans|min) lille pige|vågnede uden tøj",
+            person="victim",
+        ),
+        _r(
+            r"sextort\w*|afpres\w*|nøgenbillede\w* af mig|nudes|billeder uden tøj|dickpic"
+            r"|(?:billede|video)\w* af mig nøgen"
+            r"|billeder (?:af mig )?(?:op under|fra omklædningen)",
+            person="victim",
+        ),
+        _r(
+            r"truer med at (?:dele|sende|lægge)|(?:dele|sende|lægge) (?:mine|vores) (?:billeder|"
+            r"videoer|nudes)",
+            person="victim",
+        ),
+        _r(
+            r"blå mærker|blåt øje|lussing\w*|kvælertag|voldelig|går amok|vold(?!\w)",
+            person="victim",
+        ),
+        _r(
+            r"vores (?:lille )?hemmelighed|(?:ikke|ik) (?:må|måtte) (?:sige|fortælle) (?:det )?til",
+            person="victim",
+        ),
+        _r(r"tru\w* (?:med at|til at) (?:slå|dræbe|stikke|skyde)", person="none"),
+        _r(r"(?:spørger|beder|presser) (?:\w+ ){0,3}om (?:billeder|nudes|nøgenbilleder)"),
+        _r(
+            r"(?:slå|dræbe|stikke|skyde|slår|dræber) mig (?:ihjel|ned)",
+            person="none",
+            hyperbole=True,
+        ),
+        _r(r"holdt mig (?:fast|nede)|holder mig nede", person="none"),
+        _r(
+            r"(?:gjorde|gjort|gør) (?:ting|noget) (?:ved|mod) mig|gør ved min mor|det han gjorde"
+            r"|noget i min drink",
+            person="none",
+        ),
+        _r(r"voksen mand|ældre fyr|han er (?:[2-9]\d)|alder (?:er )?bare et tal", person="victim"),
+        _r(r"overfald\w*|tvunget til|tvangsægteskab|for at blive gift", person="victim"),
+        _r(
+            r"tør (?:ikke|ik) (?:gå|komme|tage) hjem|bange for at (?:gå|komme) hjem",
+            negatable=False,
+            person="victim",
+        ),
+        _r(r"(?:glas|ting) der (?:smadres|bliver smidt)|mor der skriger", person="victim"),
+    ),
+}
+
+
+Outcome = Literal["self", "other", "negated", "hyperbole"]
+OUTCOMES: tuple[Outcome, ...] = ("self", "other", "negated", "hyperbole")
+
+
+# One alternation per tag (and one for all): most messages and clauses match nothing, and a
+# single search is far cheaper than a hundred. Only a clause that matches is examined rule by
+# rule.
+# The word-start lookbehind is factored out so the alternation is only tried at word starts.
+def _inner(rule: Rule) -> str:
+    return rule.pattern.pattern.removeprefix(_WORD_START)
+
+
+_ANY_BY_TAG: dict[str, re.Pattern[str]] = {
+    tag: re.compile(_WORD_START + "(?:" + "|".join(_inner(r) for r in rules) + ")")
+    for tag, rules in RULES.items()
+}
+_ANY = re.compile(
+    _WORD_START + "(?:" + "|".join(_inner(r) for rules in RULES.values() for r in rules) + ")"
+)
+
+
+def crisis_analysis(normalised: str) -> dict[str, frozenset[Outcome]]:
+    """Cached view of `_analyse`: a batch computes it for features and for the rule."""
+    return dict(_analyse(normalised))
+
+
+@lru_cache(maxsize=16384)
+def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
+    """For each crisis tag, what became of its lexicon matches in normalised text.
+
+    "self" means the rule fires; the other outcomes say why a match was set aside (someone
+    else's experience, denied, hyperbole). The model gets these as features, so that, for
+    example, a friend's self-harm becomes evidence for `venskab`.
+    """
+    found: dict[str, set[Outcome]] = {tag: set() for tag in RULES}
+    if _ANY.search(normalised):
+        index = ClauseIndex.of(normalised)
+        for tag, rules in RULES.items():
+            # Only clauses where some rule of this tag matches are examined rule by rule.
+            hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
+            for k in hit:
+                clause = index.clause(k).strip()
+                everyday = has_everyday_trigger(clause)
+                for rule in rules:
+                    found[tag].update(_outcomes(rule, clause, everyday))
+    return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
+
+
+def crisis_hits(normalised: str) -> set[str]:
+    """Crisis tags the lexicon finds for the writer's own situation in normalised text."""
+    return {tag for tag, outcomes in crisis_analysis(normalised).items() if "self" in outcomes}
+
+
+def _outcomes(rule: Rule, clause: str, everyday: bool) -> set[Outcome]:
+    seen: set[Outcome] = set()
+    if rule.unless is not None and rule.unless.search(clause):
+        return seen
+    for m in rule.pattern.finditer(clause):
+        if rule.hyperbole and everyday:
+            seen.add("hyperbole")
+        elif (rule.person == "subject" and is_other_person(clause, m.start())) or (
+            rule.person == "victim" and is_friends_experience(clause, m.start())
+        ):
+            seen.add("other")
+        elif rule.negatable and is_negated(clause, m.start(), m.end()):
+            seen.add("negated")
+        else:
+            seen.add("self")
+    return seen

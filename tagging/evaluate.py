@@ -1,0 +1,89 @@
+"""Metrics the targets are stated in: per-tag P/R/F1, macro-F1, crisis recall and precision.
+
+Crisis metrics are per message: a message is a crisis when it carries any crisis tag, and the
+tagger "finds" it when it predicts any crisis tag. That is what decides whether the emergency
+numbers are shown and the handoff is marked `akut`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tagging.taxonomy import CRISIS_TAGS, TAG_IDS
+
+
+@dataclass(frozen=True)
+class TagMetrics:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class Metrics:
+    per_tag: dict[str, TagMetrics]
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+    crisis_recall: float
+    crisis_precision: float
+    crisis_support: int
+    n_messages: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Metrics:
+        per_tag = {k: TagMetrics(**v) for k, v in data["per_tag"].items()}
+        rest = {k: v for k, v in data.items() if k != "per_tag"}
+        return Metrics(per_tag=per_tag, **rest)
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def compute_metrics(y_true: npt.NDArray[Any], y_pred: npt.NDArray[Any]) -> Metrics:
+    """Metrics for (messages x tags) 0/1 matrices in taxonomy order.
+
+    Macro averages run over tags that occur in `y_true` (a tag with no support has no defined
+    recall; counting it as 0 would punish a small evaluation file for what it lacks).
+    """
+    t = np.asarray(y_true, dtype=bool)
+    p = np.asarray(y_pred, dtype=bool)
+    per_tag: dict[str, TagMetrics] = {}
+    for i, tag in enumerate(TAG_IDS):
+        tp = int(np.sum(t[:, i] & p[:, i]))
+        fp = int(np.sum(~t[:, i] & p[:, i]))
+        fn = int(np.sum(t[:, i] & ~p[:, i]))
+        pr, rc, f1 = _prf(tp, fp, fn)
+        per_tag[tag] = TagMetrics(round(pr, 4), round(rc, 4), round(f1, 4), int(t[:, i].sum()))
+    present = [m for m in per_tag.values() if m.support > 0]
+    crisis_cols = [i for i, tag in enumerate(TAG_IDS) if tag in CRISIS_TAGS]
+    ct = t[:, crisis_cols].any(axis=1)
+    cp = p[:, crisis_cols].any(axis=1)
+    c_p, c_r, _ = _prf(int(np.sum(ct & cp)), int(np.sum(~ct & cp)), int(np.sum(ct & ~cp)))
+
+    def mean(values: list[float]) -> float:
+        return round(float(np.mean(values)), 4) if values else 0.0
+
+    return Metrics(
+        per_tag=per_tag,
+        macro_precision=mean([m.precision for m in present]),
+        macro_recall=mean([m.recall for m in present]),
+        macro_f1=mean([m.f1 for m in present]),
+        crisis_recall=round(c_r, 4),
+        crisis_precision=round(c_p, 4),
+        crisis_support=int(ct.sum()),
+        n_messages=int(t.shape[0]),
+    )

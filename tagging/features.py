@@ -1,0 +1,119 @@
+"""Text features: normalisation, spaCy's Danish tokenizer, word and character n-gram TF-IDF.
+
+Young people write with typos, stretched letters, slang spellings and emojis. Character
+n-grams (within word boundaries) survive typos and inflection; word uni/bigrams carry phrases
+such as "ikke vågne". A small spelling map folds the most common chat spellings onto one form
+so the word features see one token instead of five.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
+
+# Stretched letters ("sååå", "nejjjj", "døøø"): a vowel repeated is folded to one (Danish never
+# doubles these vowels), any letter repeated 3+ times to two (consonants double legitimately).
+_STRETCH_VOWEL = re.compile(r"([æøå])\1+|([aeiouy])\2{2,}")
+_STRETCH = re.compile(r"(\w)\1{2,}")
+# For character n-grams only: without æ/ø/å ("slar", "slaar", "doe") a typed word still shares
+# n-grams with the right spelling.
+_ASCII_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
+_DOUBLE_VOWEL = re.compile(r"([aeiouy])\1+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_SPACE = re.compile(r"\s+")
+
+# Common chat spellings -> standard form. Whole tokens only.
+_SPELLING: dict[str, str] = {
+    "ik": "ikke",
+    "ikk": "ikke",
+    "ike": "ikke",
+    "ikek": "ikke",
+    "jg": "jeg",
+    "mg": "mig",
+    "hva": "hvad",
+    "hvd": "hvad",
+    "nogn": "nogen",
+    "osse": "også",
+    "ogsa": "også",
+    "pga": "på grund af",
+    "idk": "ved ikke",
+    "paa": "på",
+    "naar": "når",
+    "vaagne": "vågne",
+    "doe": "dø",
+    "doed": "død",
+    "skaere": "skære",
+    "kaereste": "kæreste",
+    "selvmords": "selvmord",
+    "kæresten": "kæreste",
+    "gad": "gider",
+    "orka": "orker",
+}
+_TOKEN_RE = re.compile(
+    r"\b(" + "|".join(map(re.escape, sorted(_SPELLING, key=len, reverse=True))) + r")\b"
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold stretched letters and chat spellings, drop URLs, squeeze spaces.
+
+    A plain function (the vectorizers store a reference to it in the artefact) over a cache:
+    one message is normalised for each feature block and for the crisis rule.
+    """
+    return _normalise(text)
+
+
+@lru_cache(maxsize=16384)
+def _normalise(text: str) -> str:
+    text = _URL.sub(" ", text.casefold())
+    text = _STRETCH_VOWEL.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _STRETCH.sub(r"\1\1", text)
+    text = _TOKEN_RE.sub(lambda m: _SPELLING[m.group(1)], text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def ascii_fold(text: str) -> str:
+    """Normalised text with æ/ø/å folded to a/o/a and doubled vowels to one (char features)."""
+    return _DOUBLE_VOWEL.sub(r"\1", normalise(text).translate(_ASCII_FOLD))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Tokenizer:
+    import spacy  # imported lazily: spaCy costs ~0.5 s to import
+
+    return spacy.blank("da").tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """spaCy's rule-based Danish tokenizer (no model needed); punctuation-only tokens dropped."""
+    return [t.text for t in _tokenizer()(text) if not t.is_punct and not t.is_space]
+
+
+def build_features() -> FeatureUnion:
+    """Word 1-2 grams on normalised text plus character 2-5 grams on ASCII-folded text, both
+    sublinear TF-IDF."""
+    word = TfidfVectorizer(
+        preprocessor=normalise,
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=1,
+    )
+    char = TfidfVectorizer(
+        preprocessor=ascii_fold,
+        analyzer="char_wb",
+        lowercase=False,
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        min_df=2,
+    )
+    return FeatureUnion([("word", word), ("char", char)])

@@ -1,0 +1,299 @@
+"""Training: cross-validated thresholds, final fit, evaluation on the fixed test split, artefact.
+
+Steps (each reported to a progress callback so the CLI can draw a bar): load data and
+feedback, K-fold out-of-fold probabilities on the training data, per-tag thresholds from
+those, final fit on all training data, test-split metrics, model card, save, point `current`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version as metadata_version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.model_selection import KFold
+from threadpoolctl import threadpool_limits
+
+from tagging import crisis, lexicon
+from tagging.card import write_card
+from tagging.corpus import (
+    CORPUS_DIR,
+    TEST_IDS_FILE,
+    Example,
+    MergeStats,
+    data_hash,
+    load_split,
+    merge_feedback,
+    read_feedback,
+)
+from tagging.evaluate import Metrics, compute_metrics
+from tagging.model import (
+    ANY_CRISIS,
+    COLUMNS,
+    CRISIS_INDEX,
+    FloatArray,
+    build_pipeline,
+    decide,
+    label_matrix,
+    lexicon_matrix,
+    predict_proba,
+    training_targets,
+)
+from tagging.store import (
+    read_current,
+    read_metadata,
+    save_model,
+    unique_version_dir,
+    write_current,
+)
+from tagging.taxonomy import TAG_IDS
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+DEFAULT_SEED = 4
+FOLDS = 5
+# One progress tick per step; the CLI sizes its bar from this.
+STEP_COUNT = 1 + FOLDS + 5
+# Recall weighs CRISIS_BETA times as much as precision when choosing crisis thresholds.
+CRISIS_BETA = 2.0
+# The any-crisis net may lower crisis precision (out of fold) down to this, not further.
+CRISIS_PRECISION_FLOOR = 0.75
+_GRID: FloatArray = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    pipeline: Any
+    thresholds: dict[str, float]
+    cv_metrics: Metrics
+    test_metrics: Metrics
+    test_probs: FloatArray
+    test_pred: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    version: str
+    version_dir: Path
+    metrics: Metrics
+    seconds: float
+    compared_to: str | None
+
+
+def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -> float:
+    tp = float(np.sum(y & pred))
+    fp = float(np.sum(~y & pred))
+    fn = float(np.sum(y & ~pred))
+    b2 = beta * beta
+    denom = (1 + b2) * tp + b2 * fn + fp
+    return (1 + b2) * tp / denom if denom else 0.0
+
+
+def choose_thresholds(
+    y: npt.NDArray[np.int_], oof: FloatArray, lex: npt.NDArray[np.bool_]
+) -> dict[str, float]:
+    """Thresholds for all `COLUMNS` from out-of-fold probabilities.
+
+    Ordinary tags maximise F1 and take the middle of equally good thresholds (robust to
+    noise). Crisis tags maximise F-beta (recall weighs CRISIS_BETA times precision), scored
+    together with the lexicon they are OR-ed with, and take the lowest of equally good ones.
+    The any-crisis net then takes as much recall as CRISIS_PRECISION_FLOOR allows.
+    """
+    out: dict[str, float] = {}
+    yb = y[:, : len(TAG_IDS)].astype(bool)
+    for i, tag in enumerate(TAG_IDS):
+        is_crisis = i in CRISIS_INDEX
+        scores = np.array(
+            [
+                _fbeta(yb[:, i], (oof[:, i] >= g) | lex[:, i], CRISIS_BETA)
+                if is_crisis
+                else _fbeta(yb[:, i], oof[:, i] >= g, 1.0)
+                for g in _GRID
+            ]
+        )
+        best = np.flatnonzero(scores >= scores.max() - 1e-9)
+        pick = best[0] if is_crisis else best[len(best) // 2]
+        out[tag] = float(_GRID[pick])
+    crisis_cols = list(CRISIS_INDEX)
+    y_any = yb[:, crisis_cols].any(axis=1)
+    # The net's threshold: the lowest whose out-of-fold message-level crisis precision stays
+    # at or above CRISIS_PRECISION_FLOOR, i.e. as much recall as that precision allows.
+    out[ANY_CRISIS] = float(_GRID[-1])
+    for g in _GRID:
+        th = np.array([*(out[t] for t in TAG_IDS), g])
+        found = decide(oof, th, lex)[:, crisis_cols].any(axis=1)
+        precision = float(np.sum(found & y_any)) / max(float(found.sum()), 1.0)
+        if precision >= CRISIS_PRECISION_FLOOR:
+            out[ANY_CRISIS] = float(g)
+            break
+    return out
+
+
+def fit_and_score(
+    train: Sequence[Example], test: Sequence[Example], seed: int, tick: Progress
+) -> Fitted:
+    x = [ex.text for ex in train]
+    y = training_targets([ex.tags for ex in train])
+    xt = [ex.text for ex in test]
+    yt = label_matrix([ex.tags for ex in test])
+    oof = np.zeros(y.shape, dtype=np.float64)
+    with threadpool_limits(limits=1):
+        folds = KFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+        for k, (tr, va) in enumerate(folds.split(x), start=1):
+            model = build_pipeline(seed)
+            model.fit([x[j] for j in tr], y[tr])
+            oof[va] = predict_proba(model, [x[j] for j in va])
+            tick(f"cross-validation fold {k}/{FOLDS}")
+        lex = lexicon_matrix(x)
+        thresholds = choose_thresholds(y, oof, lex)
+        th = np.array([thresholds[t] for t in COLUMNS])
+        cv_metrics = compute_metrics(y[:, : len(TAG_IDS)], decide(oof, th, lex))
+        tick("thresholds chosen")
+        pipeline = build_pipeline(seed)
+        pipeline.fit(x, y)
+        tick("final fit")
+        test_probs = predict_proba(pipeline, xt)
+    lex_t = lexicon_matrix(xt)
+    test_pred = decide(test_probs, th, lex_t)
+    metrics = compute_metrics(yt, test_pred)
+    # How much each half of the crisis rule contributes, for the model card.
+    model_only = compute_metrics(yt, decide(test_probs, th, np.zeros_like(lex_t)))
+    lexicon_only = compute_metrics(yt, lex_t)
+    metrics.extra.update(
+        {
+            "crisis_recall_model_only": model_only.crisis_recall,
+            "crisis_precision_model_only": model_only.crisis_precision,
+            "crisis_recall_lexicon_only": lexicon_only.crisis_recall,
+            "crisis_precision_lexicon_only": lexicon_only.crisis_precision,
+            "macro_f1_model_only": model_only.macro_f1,
+        }
+    )
+    tick("evaluated on the test split")
+    return Fitted(pipeline, thresholds, cv_metrics, metrics, test_probs, test_pred)
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for dist in ("scikit-learn", "numpy", "scipy", "spacy", "skops"):
+        versions[dist] = metadata_version(dist)
+    return versions
+
+
+def _rules_hash() -> str:
+    """Hash of the lexicon and crisis-rule source: they are code, not part of the pickle."""
+    h = hashlib.sha256()
+    for module in (lexicon, crisis):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _previous_metrics(model_dir: Path, test_hash: str) -> tuple[str, Metrics] | None:
+    """Metrics of the current model, if it was measured on the same test split."""
+    version = read_current(model_dir)
+    if version is None or not (model_dir / version).is_dir():
+        return None
+    try:
+        meta = read_metadata(model_dir / version)
+    except Exception:  # an unreadable previous model just means "nothing to compare"
+        logger.warning("previous tagger version %s has unreadable metadata", version)
+        return None
+    if meta.get("data", {}).get("test_hash") != test_hash or "metrics" not in meta:
+        return None
+    return version, Metrics.from_dict(meta["metrics"])
+
+
+def train(
+    model_dir: Path,
+    *,
+    feedback: Path | None = None,
+    seed: int = DEFAULT_SEED,
+    corpus_dir: Path = CORPUS_DIR,
+    test_ids_file: Path = TEST_IDS_FILE,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Train, evaluate on the fixed test split, write a new version and make it current."""
+    tick: Progress = progress or (lambda _step: None)
+    started = time.perf_counter()
+    split = load_split(corpus_dir, test_ids_file)
+    train_set = list(split.train)
+    merge: MergeStats | None = None
+    feedback_hash = None
+    if feedback is not None:
+        fb = read_feedback(feedback)
+        feedback_hash = data_hash(fb)
+        train_set, merge = merge_feedback(split.train, split.test, fb)
+    test_hash = data_hash(split.test)
+    previous = _previous_metrics(model_dir, test_hash)
+    tick("data loaded")
+
+    fitted = fit_and_score(train_set, split.test, seed, tick)
+    base: tuple[str, Metrics] | None = previous
+    if feedback is not None and previous is None:
+        # Nothing comparable on disk: measure the same recipe without the feedback.
+        base_fit = fit_and_score(split.train, split.test, seed, lambda _s: None)
+        base = ("same data without feedback", base_fit.test_metrics)
+
+    seconds = round(time.perf_counter() - started, 2)
+    stamp = datetime.now(UTC)
+    version_dir = unique_version_dir(
+        model_dir, stamp.strftime("%Y%m%d-%H%M%S") + "-" + data_hash(train_set)[:6]
+    )
+    metadata: dict[str, Any] = {
+        "version": version_dir.name,
+        "created": stamp.isoformat(timespec="seconds"),
+        "seed": seed,
+        "folds": FOLDS,
+        "tags": list(TAG_IDS),
+        "thresholds": fitted.thresholds,
+        "data": {
+            "corpus_hash": data_hash([*split.train, *split.test]),
+            "train_hash": data_hash(train_set),
+            "test_hash": test_hash,
+            "n_train": len(train_set),
+            "n_test": len(split.test),
+            "feedback": None
+            if merge is None
+            else {
+                "hash": feedback_hash,
+                "added": merge.added,
+                "corrected": merge.corrected,
+                "skipped_test": merge.skipped_test,
+            },
+        },
+        "rules_hash": _rules_hash(),
+        "versions": _library_versions(),
+        "metrics": fitted.test_metrics.to_dict(),
+        "cv_metrics": fitted.cv_metrics.to_dict(),
+        "train_seconds": seconds,
+        "compared_to": None if base is None else {"version": base[0], "metrics": base[1].to_dict()},
+    }
+    yt = label_matrix([ex.tags for ex in split.test])
+    write_card(version_dir, metadata, yt, fitted.test_probs, fitted.test_pred)
+    tick("model card written")
+    save_model(version_dir, fitted.pipeline, metadata)
+    write_current(model_dir, version_dir.name)
+    tick("saved")
+    logger.info(
+        "trained tagger %s in %.1fs: macro_f1=%.3f crisis_recall=%.3f",
+        version_dir.name,
+        seconds,
+        fitted.test_metrics.macro_f1,
+        fitted.test_metrics.crisis_recall,
+    )
+    return TrainResult(
+        version_dir.name,
+        version_dir,
+        fitted.test_metrics,
+        seconds,
+        None if base is None else base[0],
+    )

@@ -1,0 +1,117 @@
+"""CLI contracts of DESIGN.md, run through the real `intake` app."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from intake.cli import app
+from tagging.corpus import TEST_TSV
+from tagging.taxonomy import TAG_IDS
+
+runner = CliRunner()
+
+
+def test_predict_contract_through_the_real_entry_point(model_dir: Path) -> None:
+    lines = [
+        {"text": "jeg vil bare sove og ikke vågne"},
+        {"text": "min kæreste har slået op 💔"},
+        {"text": "hej"},
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "intake", "tagger", "predict"],
+        input="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TAGGER_MODEL_DIR": str(model_dir)},
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["text"] for o in out] == [x["text"] for x in lines]
+    for o in out:
+        assert set(o) == {"text", "tags", "scores", "crisis"}
+        assert set(o["scores"]) == set(TAG_IDS)
+        assert set(o["tags"]) <= set(TAG_IDS)
+        assert isinstance(o["crisis"], bool)
+    assert out[0]["crisis"] is True and "selvmordstanker" in out[0]["tags"]
+    assert "kaerlighed" in out[1]["tags"]
+    assert out[2]["tags"] == [] and out[2]["crisis"] is False
+
+
+@pytest.mark.parametrize(
+    ("stdin", "fragment"),
+    [
+        ('{"text": "ok"}\nnot json\n', "stdin line 2: not valid JSON"),
+        ('{"tekst": "hej"}\n', 'stdin line 1: expected an object with a string "text"'),
+        ('["hej"]\n', "stdin line 1"),
+        (b"\xff\xfe garbage\n", "stdin"),
+    ],
+)
+def test_predict_bad_input_is_a_clear_error(
+    model_dir: Path, stdin: str | bytes, fragment: str
+) -> None:
+    result = runner.invoke(app, ["tagger", "predict", "--model-dir", str(model_dir)], input=stdin)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+def test_predict_without_a_model_says_how_to_train(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["tagger", "predict", "--model-dir", str(tmp_path)], input="{}\n")
+    assert result.exit_code == 1
+    assert "intake tagger train" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_model_dir_from_environment(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAGGER_MODEL_DIR", str(model_dir))
+    result = runner.invoke(app, ["tagger", "predict"], input='{"text": "hej"}\n')
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["tags"] == []
+
+
+def test_evaluate_prints_table_macro_f1_and_crisis(model_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["tagger", "evaluate", str(TEST_TSV), "--model-dir", str(model_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    for tag in TAG_IDS:
+        assert tag in result.output
+    assert "macro-F1:" in result.output
+    assert "crisis recall:" in result.output and "crisis precision:" in result.output
+
+
+def test_evaluate_bad_file_is_a_clear_error(model_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("hej\tikke_et_tag\n", encoding="utf-8")
+    result = runner.invoke(app, ["tagger", "evaluate", str(bad), "--model-dir", str(model_dir)])
+    assert result.exit_code == 2
+    assert "unknown tag 'ikke_et_tag'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_train_if_missing_keeps_the_current_model(model_dir: Path) -> None:
+    before = (model_dir / "current").read_text()
+    result = runner.invoke(app, ["tagger", "train", "--if-missing", "--model-dir", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "not retraining" in result.output
+    assert (model_dir / "current").read_text() == before
+
+
+def test_train_rejects_bad_feedback_before_training(tmp_path: Path) -> None:
+    fb = tmp_path / "fb.jsonl"
+    fb.write_text('{"text": "hej", "tags": ["ikke_et_tag"]}\n', encoding="utf-8")
+    result = runner.invoke(
+        app, ["tagger", "train", "--feedback", str(fb), "--model-dir", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2
+    assert "line 1: unknown tag 'ikke_et_tag'" in result.output
+    assert not (tmp_path / "m" / "current").exists()

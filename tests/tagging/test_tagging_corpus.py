@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tagging.corpus import (
+    TEST_TSV,
+    DataError,
+    Example,
+    load_corpus,
+    load_split,
+    merge_feedback,
+    read_feedback,
+    read_tsv,
+)
+from tagging.taxonomy import CRISIS_TAGS, TAG_IDS, UnknownTagError, validate_tags
+
+
+def test_taxonomy_has_the_16_stable_ids_and_3_crisis_tags() -> None:
+    assert TAG_IDS == (
+        "ensomhed",
+        "angst",
+        "nedtrykthed",
+        "selvskade",
+        "selvmordstanker",
+        "spiseforstyrrelse",
+        "mobning",
+        "familie",
+        "vold_overgreb",
+        "kaerlighed",
+        "krop_seksualitet",
+        "identitet",
+        "misbrug",
+        "skole_stress",
+        "sorg",
+        "venskab",
+    )
+    assert {"selvmordstanker", "selvskade", "vold_overgreb"} == CRISIS_TAGS
+
+
+def test_validate_tags_orders_dedupes_and_rejects_unknown() -> None:
+    assert validate_tags(["sorg", "angst", "sorg"]) == ["angst", "sorg"]
+    with pytest.raises(UnknownTagError, match="selvmord"):
+        validate_tags(["selvmord"])
+
+
+def test_corpus_size_per_tag_and_no_tag_messages() -> None:
+    examples = load_corpus()
+    counts = Counter(t for ex in examples for t in ex.tags)
+    assert {t: counts[t] for t in TAG_IDS if counts[t] < 60} == {}
+    assert sum(1 for ex in examples if not ex.tags) >= 150
+
+
+def test_split_is_stored_and_disjoint_and_exported() -> None:
+    split = load_split()
+    train_ids = {ex.id for ex in split.train}
+    test_ids = {ex.id for ex in split.test}
+    assert not train_ids & test_ids
+    assert len(split.test) >= 250
+    exported = read_tsv(TEST_TSV)
+    assert sorted((e.text, e.tags) for e in exported) == sorted(
+        (e.text, e.tags) for e in split.test
+    )
+    # every tag is represented in the test split
+    assert {t for ex in split.test for t in ex.tags} == set(TAG_IDS)
+
+
+def test_read_tsv_reports_file_and_line(tmp_path: Path) -> None:
+    f = tmp_path / "x.tsv"
+    f.write_text("text\ttags\nhej\t\nnoget\tukendt_tag\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"x.tsv:3: unknown tag 'ukendt_tag'"):
+        read_tsv(f)
+    f.write_text("ingen tab her\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no tab"):
+        read_tsv(f)
+
+
+def test_feedback_validation_lists_every_bad_line(tmp_path: Path) -> None:
+    f = tmp_path / "fb.jsonl"
+    f.write_text(
+        "\n".join(
+            [
+                json.dumps({"text": "jeg er så alene", "tags": ["ensomhed"]}),
+                "{not json",
+                json.dumps({"text": "x", "tags": ["nope"]}),
+                json.dumps({"text": "", "tags": []}),
+                json.dumps({"text": "y", "tags": "angst"}),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        read_feedback(f)
+    msg = str(info.value)
+    assert "4 bad feedback line(s)" in msg
+    for fragment in (
+        "line 2: not valid JSON",
+        "line 3: unknown tag 'nope'",
+        "line 4: 'text'",
+        "line 5: 'tags'",
+    ):
+        assert fragment in msg
+
+
+def test_merge_feedback_never_touches_the_test_split() -> None:
+    train = [Example("a b c", ("angst",)), Example("d e f", ())]
+    test = [Example("Test Besked", ("sorg",))]
+    feedback = [
+        Example("test  besked", ("angst",)),  # same message as a test one (case/space)
+        Example("d e f", ("venskab",)),  # correction of a training message
+        Example("ny besked", ("misbrug",)),
+    ]
+    merged, stats = merge_feedback(train, test, feedback)
+    assert (stats.added, stats.corrected, stats.skipped_test) == (1, 1, 1)
+    by_text = {ex.text: ex.tags for ex in merged}
+    assert by_text["d e f"] == ("venskab",)
+    assert "test  besked" not in by_text and "Test Besked" not in by_text
