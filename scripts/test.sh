@@ -32,5 +32,8 @@ tail -n 1 var/logs/rasa-train.log
 step "rasa story tests"
 quiet rasa-test .venv/bin/intake bot test
 grep -E "Correct:|Accuracy:" var/logs/rasa-test.log | head -n 2 || true
+step "tagger (trained if missing; the bot's tag action uses it)"
+.venv/bin/intake tagger train --if-missing >var/logs/tagger-train.log 2>&1 || { tail -n 40 var/logs/tagger-train.log; exit 1; }
+grep -E "macro-F1|crisis recall" var/logs/tagger-train.log || echo "current tagger model kept"
 step "pytest"
 .venv/bin/pytest -q "$@"

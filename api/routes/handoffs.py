@@ -9,10 +9,13 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.deps import ActionClient, SessionDep
 from api.services import handoffs
 from intake.demographics import AgeBand, Gender
+from tagging.taxonomy import TAG_IDS
 
 router = APIRouter(prefix="/api/v1/handoffs", tags=["handoffs"])
 
-TagId = Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,32}$")]
+# Only ids of the taxonomy (tagging/taxonomy.py): a free-text "tag" could smuggle text past
+# the encryption.
+TagId = Literal[TAG_IDS]  # type: ignore[valid-type]
 
 
 class TagScore(BaseModel):

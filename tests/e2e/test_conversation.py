@@ -53,7 +53,9 @@ async def test_full_intake_ends_in_a_handoff_with_age_band_and_gender(stack: Sta
     assert handoff["gender"] == "pige"
     assert handoff["age_band"] == "13-15"
     assert handoff["status"] == "waiting"
-    assert handoff["tagger_status"] in ("ok", "unavailable")
+    assert handoff["tagger_status"] == "ok"
+    assert handoff["tags"][0]["tag"] == "mobning"
+    assert handoff["priority"] == "normal"
 
     assert stack.key_ring_file is not None
     turns = transcript(stack.database_url, stack.key_ring_file, client.session_id or "")
@@ -178,3 +180,25 @@ async def test_withdrawing_consent_deletes_what_was_stored(stack: Stack) -> None
     finally:
         await client.close()
     assert rows_mentioning(stack.database_url, client.session_id or "") == []
+
+
+async def test_indirect_crisis_shows_emergency_numbers_at_once_and_goes_first(
+    stack: Stack,
+) -> None:
+    client = await _start(stack)
+    try:
+        await _greet_and_consent(client)
+        await client.say("vil ikke sige")
+        await client.say("16")
+        replies = await client.say("jeg har samlet piller sammen og vil bare sove og ikke vågne")
+        text = texts(replies)
+        for number in EMERGENCY_NUMBERS:
+            assert number in text
+        # The emergency numbers come before the handoff confirmation.
+        assert text.index("70 201 201") < text.index("sendt dig videre")
+    finally:
+        await client.close()
+    [handoff] = handoffs_for(stack.database_url, client.session_id or "")
+    assert handoff["priority"] == "akut"
+    assert handoff["crisis"]
+    assert "selvmordstanker" in [t["tag"] for t in handoff["tags"]]

@@ -92,6 +92,16 @@ class Stack:
         raise RuntimeError(f"stack not healthy after {timeout} s: {last}\n{self.logs()[-3000:]}")
 
 
+def ensure_tagger() -> None:
+    """The product's tagger model under models/tagger (trained once if missing, ~15 s)."""
+    subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "intake"), "tagger", "train", "--if-missing"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def rasa_model() -> Path:
     """The cached model for the current bot inputs (trains only if the inputs changed)."""
     output = subprocess.run(
@@ -107,6 +117,7 @@ def rasa_model() -> Path:
 @contextmanager
 def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     model = rasa_model()
+    ensure_tagger()
     api_port, rasa_port, action_port = free_port(), free_port(), free_port()
     database_url = f"sqlite:///{workdir / 'intake.db'}"
     env = dict(os.environ)
