@@ -117,14 +117,13 @@ class WebchatBridge:
             return
         outgoing = [m for reply in replies for m in to_webchat(reply)]
         bot_texts = [m["text"] for m in outgoing if "text" in m]
-        if bot_texts:
-            await run_in_threadpool(self._store_bot_turns, session_id, bot_texts)
+        # One trip to the database thread pool per turn: store, then read the queue place.
+        position = await run_in_threadpool(self._after_rasa_turn, session_id, bot_texts)
         for webchat_message in outgoing:
             await self._say(session_id, webchat_message)
         # The action server records a handoff during the turn; tell the youth their place
         # (in words, so rasa-webchat shows it too) and everyone waiting their new place: an
         # `akut` handoff moves ahead of the others.
-        position = await run_in_threadpool(self._queue_position, session_id)
         if position is not None:
             await self._say(session_id, text_message(queue_position_da(position)))
             await self.broadcast_queue_positions()
@@ -153,6 +152,11 @@ class WebchatBridge:
                     session, session_id, "ungdom", message, keys=self.keys, anonymise=self.anonymise
                 )
             return handoffs.is_handed_off(session, session_id)
+
+    def _after_rasa_turn(self, session_id: str, bot_texts: list[str]) -> int | None:
+        if bot_texts:
+            self._store_bot_turns(session_id, bot_texts)
+        return self._queue_position(session_id)
 
     def _store_bot_turns(self, session_id: str, texts: list[str]) -> None:
         # Checked after Rasa answered: the consent turn itself creates the profile.

@@ -1,0 +1,120 @@
+"""Bridge overhead: the same conversations through the api's socket.io bridge and straight to
+Rasa's REST channel, measured side by side in one run.
+
+    .venv/bin/python bench/bridge.py [--concurrency 10 50] [--rounds 2]
+
+Starts the real stack (Rasa, action server, api) once. Each conversation sends the same
+response-only turns; a turn's latency is from sending to the last expected reply. Phases
+alternate (direct, bridge, direct, bridge, ...) so machine noise hits both alike. Prints p50 and
+p95 of both paths and the bridge/direct ratio per concurrency level (goal: ≤ 1.10).
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.stack import running_stack
+from tests.support.webchat_client import WebchatClient
+
+# (message, number of bot messages Rasa answers with): response-only turns, nothing stored.
+TURNS = [
+    ("/greet", 2),
+    ("er du en robot", 1),
+    ("hvad sker der med mine data", 1),
+    ("hvem vandt fodboldkampen i går", 1),
+    ("tak", 1),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def direct_conversation(client: httpx.AsyncClient, rasa_url: str) -> list[float]:
+    sender = uuid.uuid4().hex
+    latencies = []
+    for message, expected in TURNS:
+        started = time.perf_counter()
+        response = await client.post(
+            f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+        )
+        replies = response.json()
+        latencies.append(time.perf_counter() - started)
+        if len(replies) != expected:
+            raise RuntimeError(f"direct: {len(replies)} replies to a turn, expected {expected}")
+    return latencies
+
+
+async def bridge_conversation(api_url: str) -> list[float]:
+    client = WebchatClient(api_url)
+    await client.connect()
+    latencies = []
+    try:
+        for message, expected in TURNS:
+            started = time.perf_counter()
+            await client.sio.emit(
+                "user_uttered", {"message": message, "session_id": client.session_id}
+            )
+            for _ in range(expected):
+                await asyncio.wait_for(client.inbox.get(), timeout=60)
+            latencies.append(time.perf_counter() - started)
+    finally:
+        await client.close()
+    return latencies
+
+
+async def phase(kind: str, concurrency: int, api_url: str, rasa_url: str) -> list[float]:
+    limits = httpx.Limits(max_connections=concurrency * 2)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        if kind == "direct":
+            jobs = [direct_conversation(http, rasa_url) for _ in range(concurrency)]
+        else:
+            jobs = [bridge_conversation(api_url) for _ in range(concurrency)]
+        results = await asyncio.gather(*jobs)
+    return [latency for conversation in results for latency in conversation]
+
+
+async def measure(api_url: str, rasa_url: str, levels: list[int], rounds: int) -> None:
+    await phase("direct", 2, api_url, rasa_url)  # warm both paths up
+    await phase("bridge", 2, api_url, rasa_url)
+    print(f"{'conc':>5} {'path':>7} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8}")
+    for level in levels:
+        samples: dict[str, list[float]] = {"direct": [], "bridge": []}
+        for _ in range(rounds):
+            for kind in ("direct", "bridge"):
+                samples[kind] += await phase(kind, level, api_url, rasa_url)
+        for kind, values in samples.items():
+            print(
+                f"{level:>5} {kind:>7} {len(values):>6} "
+                f"{1000 * statistics.median(values):>8.1f} {1000 * percentile(values, 0.95):>8.1f}"
+            )
+        p50 = statistics.median(samples["bridge"]) / statistics.median(samples["direct"])
+        p95 = percentile(samples["bridge"], 0.95) / percentile(samples["direct"], 0.95)
+        verdict = "ok" if max(p50, p95) <= 1.10 else "above goal"
+        print(
+            f"{level:>5}   ratio bridge/direct: p50 {p50:.3f}  p95 {p95:.3f}"
+            f"  ({verdict}, goal ≤ 1.10)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir, running_stack(Path(workdir)) as stack:
+        asyncio.run(measure(stack.api_url, stack.rasa_url, args.concurrency, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
