@@ -149,7 +149,11 @@ def _youth_profile(
     from api.auth.youth_grant import WIDGET_CLIENT_ID
 
     if token.client_id != WIDGET_CLIENT_ID or token.family_id is not None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "a youth's own profile token is required")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "a youth's own profile token is required",
+            headers={"WWW-Authenticate": 'Bearer realm="ung-intake", error="insufficient_scope"'},
+        )
     return token.subject
 
 
