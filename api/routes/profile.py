@@ -75,7 +75,7 @@ def rectify(body: CorrectionIn, profile_id: YouthProfile, session: SessionDep) -
             rectification.Correction(gender=body.gender, age_band=body.age_band, tags=body.tags),
         )
     except rectification.InvalidCorrectionError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(422, str(exc)) from exc
     session.commit()
     return {"conversations_changed": changed}
 
@@ -98,7 +98,7 @@ def send_export(
     try:
         address = newsletter.valid_email(body.email)
     except newsletter.InvalidEmailError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Ugyldig e-mailadresse.") from exc
+        raise HTTPException(422, "Ugyldig e-mailadresse.") from exc
     smtp = smtp_settings(settings)
     if smtp is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "E-mail er ikke sat op.")
@@ -123,7 +123,7 @@ def subscribe(
     try:
         result = newsletter.subscribe(session, request.app.state.key_ring, profile_id, body.email)
     except newsletter.InvalidEmailError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Ugyldig e-mailadresse.") from exc
+        raise HTTPException(422, "Ugyldig e-mailadresse.") from exc
     session.commit()
     smtp = smtp_settings(settings)
     mailed = False
