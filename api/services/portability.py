@@ -11,6 +11,7 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -76,7 +77,9 @@ def send_mail(
     attachment: tuple[str, bytes] | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    message = EmailMessage()
+    # Long headers (the unsubscribe link) stay one plain line instead of RFC 2047 words,
+    # which some mail clients would not recognise as a List-Unsubscribe URL.
+    message = EmailMessage(policy=policy.default.clone(max_line_length=998))
     message["From"] = smtp.sender
     message["To"] = to
     message["Subject"] = subject
