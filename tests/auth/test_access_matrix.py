@@ -1,7 +1,8 @@
 """Every route that exists × every kind of caller: only the intended caller gets in.
 
 Callers: nobody, a counsellor (console login), a youth (the widget's `profile:self` token
-from the profile-secret grant), and the action server's client-credentials token. The queue and console routes add their rows here when they arrive."""
+from the profile-secret grant), and the action server's client-credentials token. The queue
+and console routes add their rows here when they arrive."""
 
 from collections.abc import Callable
 from typing import Any

@@ -19,8 +19,12 @@ from api.config import Settings
 from api.main import create_fastapi
 from api.services import handoffs, newsletter, stats, transcripts
 from privacy.crypto import KeyRing
-from tests.api.conftest import app, auth  # noqa: F401  (fixtures)
-from tests.support.oauth import BASE_URL
+from tests.support.oauth import (
+    BASE_URL,
+    bearer,
+    client_credentials_token,
+    provision_action_client,
+)
 from tests.support.youth import consent_and_secret, exchange
 
 
@@ -30,7 +34,7 @@ class Mailbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
@@ -77,6 +81,20 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def app(client: TestClient) -> FastAPI:
+    fastapi_app = client.app
+    assert isinstance(fastapi_app, FastAPI)
+    return fastapi_app
+
+
+@pytest.fixture
+def auth(app: FastAPI, client: TestClient, action_secret: str) -> dict[str, str]:
+    """The action server's client-credentials token."""
+    provision_action_client(app, action_secret)
+    return bearer(client_credentials_token(client, action_secret))
+
+
 PROFILE = "b0b0" * 8
 OTHER = "c0c0" * 8
 CANARY = "kanariefuglen-Zq9 har ondt i maven"
@@ -90,7 +108,9 @@ class Youth:
     headers: dict[str, str]
 
 
-def populate(app: FastAPI, profile_id: str, *, close: bool = True, tags: tuple[str, ...] = ("angst",)) -> str:
+def populate(
+    app: FastAPI, profile_id: str, *, close: bool = True, tags: tuple[str, ...] = ("angst",)
+) -> str:
     """Consent, two turns, a handoff (closed and counted if `close`), a newsletter address;
     returns the browser's secret."""
     secret = consent_and_secret(app, profile_id)

@@ -59,8 +59,14 @@ def test_erasure_deletes_every_profile_row_keeps_aggregates_and_logs_no_content(
     before = _cells(app)
     assert sum(before.values()) == 2
     assert set(_rows_with(app, PROFILE)) >= {
-        "profiles", "profile_keys", "transcript_entries", "handoffs", "consent_records",
-        "profile_credentials", "newsletter_subscriptions", "closed_conversations",
+        "profiles",
+        "profile_keys",
+        "transcript_entries",
+        "handoffs",
+        "consent_records",
+        "profile_credentials",
+        "newsletter_subscriptions",
+        "closed_conversations",
     }
     response = client.delete("/api/v1/profile", headers=youth.headers)
     assert response.status_code == 200
@@ -99,7 +105,9 @@ def test_an_open_conversation_is_closed_and_counted_first(app: FastAPI) -> None:
     assert count == 1
 
 
-def test_withdrawal_before_the_case_is_not_counted(app: FastAPI, client: TestClient, auth: dict[str, str]) -> None:
+def test_withdrawal_before_the_case_is_not_counted(
+    app: FastAPI, client: TestClient, auth: dict[str, str]
+) -> None:
     populate(app, PROFILE, close=False)
     response = client.delete(f"/api/v1/consents/{PROFILE}", headers=auth)
     assert response.json()["erased"] is True

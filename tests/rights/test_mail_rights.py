@@ -4,8 +4,8 @@ local aiosmtpd server."""
 
 import re
 
-import pyzipper
 import pytest
+import pyzipper
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -42,10 +42,15 @@ def test_portability_mails_an_aes256_zip_only_the_passphrase_opens(
         with pytest.raises(RuntimeError):
             archive.read(portability.ARCHIVE_MEMBER)
     # The address was used for this one mail only.
-    assert b"mig@example.dk" not in repr(client.get("/api/v1/profile", headers=youth.headers).json()).encode()
+    assert (
+        b"mig@example.dk"
+        not in repr(client.get("/api/v1/profile", headers=youth.headers).json()).encode()
+    )
 
 
-def test_portability_refuses_a_non_address(client: TestClient, youth: Youth, mailbox: Mailbox) -> None:
+def test_portability_refuses_a_non_address(
+    client: TestClient, youth: Youth, mailbox: Mailbox
+) -> None:
     response = client.post(
         "/api/v1/profile/portability", json={"email": "ikke en adresse"}, headers=youth.headers
     )
@@ -78,7 +83,8 @@ def test_newsletter_signup_seals_the_address_and_the_link_deletes_it(
     with app.state.sessions() as session:
         assert session.scalars(select(NewsletterSubscription)).all() == []
         withdrawn = [
-            c.withdrawn_at for c in session.scalars(select(ConsentRecord))
+            c.withdrawn_at
+            for c in session.scalars(select(ConsentRecord))
             if c.purposes == ["newsletter"]
         ]
         log = session.scalars(select(ErasureLogEntry)).all()

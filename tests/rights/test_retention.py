@@ -20,7 +20,9 @@ TWO_YEARS_AGO = datetime(2024, 11, 25, 12, 0, tzinfo=UTC)
 
 def _last_active(app: FastAPI, profile_id: str, when: datetime) -> None:
     with app.state.sessions.begin() as session:
-        session.execute(update(Profile).where(Profile.id == profile_id).values(last_activity_at=when))
+        session.execute(
+            update(Profile).where(Profile.id == profile_id).values(last_activity_at=when)
+        )
 
 
 def _exists(app: FastAPI, profile_id: str) -> bool:
@@ -43,11 +45,16 @@ def test_boundary_one_day_before_kept_one_day_after_gone(app: FastAPI) -> None:
     assert (report.due, report.erased) == (1, 1)
     assert _exists(app, PROFILE) and not _exists(app, OTHER)
     # One day later the kept one is still inside; a year later it is gone too.
-    assert retention.run(app.state.sessions, now=NOW + timedelta(days=1) - timedelta(minutes=1)).erased == 0
+    assert (
+        retention.run(app.state.sessions, now=NOW + timedelta(days=1) - timedelta(minutes=1)).erased
+        == 0
+    )
     assert retention.run(app.state.sessions, now=NOW + timedelta(days=2)).erased == 1
     assert not _exists(app, PROFILE)
     with app.state.sessions() as session:
-        entries = session.scalars(select(ErasureLogEntry).where(ErasureLogEntry.reason == "retention")).all()
+        entries = session.scalars(
+            select(ErasureLogEntry).where(ErasureLogEntry.reason == "retention")
+        ).all()
     assert len(entries) == 2
     for entry in entries:
         text = repr((entry.counts, entry.reason))
@@ -76,7 +83,9 @@ def test_cli_dry_run_and_run(app: FastAPI, database_url: str, tmp_path: object) 
     _last_active(app, PROFILE, datetime.now(UTC) - timedelta(days=2 * 366 + 1))
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin", "KEY_RING": ""}
     command = [sys.executable, "-m", "intake", "retention", "run"]
-    dry = subprocess.run([*command, "--dry-run"], env=env, capture_output=True, text=True, check=False)
+    dry = subprocess.run(
+        [*command, "--dry-run"], env=env, capture_output=True, text=True, check=False
+    )
     assert dry.returncode == 0, dry.stderr
     assert "1 profiles" in dry.stdout and "dry run" in dry.stdout
     assert _exists(app, PROFILE)

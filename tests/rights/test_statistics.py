@@ -30,15 +30,27 @@ from tests.support.oauth import (
 )
 
 
-def _close(app: FastAPI, n: int, *, org: str, gender: str = "pige", band: str = "13-15",
-           tags: tuple[str, ...] = ("angst",)) -> None:
+def _close(
+    app: FastAPI,
+    n: int,
+    *,
+    org: str,
+    gender: str = "pige",
+    band: str = "13-15",
+    tags: tuple[str, ...] = ("angst",),
+) -> None:
     with app.state.sessions() as session:
         for _ in range(n):
             pid = random.randbytes(16).hex()
             consent.give(session, app.state.key_ring, pid)
             handoff, _ = handoffs.create_handoff(
-                session, conversation_id=pid, gender=gender, age_band=band, crisis=False,
-                tagger_status="ok", tags=[{"tag": t, "score": 1.0} for t in tags],
+                session,
+                conversation_id=pid,
+                gender=gender,
+                age_band=band,
+                crisis=False,
+                tagger_status="ok",
+                tags=[{"tag": t, "score": 1.0} for t in tags],
             )
             handoff.status = stats.STATUS_CLOSED
             assert stats.record_closed_conversation(session, handoff, organisation_id=org)
@@ -108,8 +120,14 @@ def test_suppression_never_reveals_a_small_cell() -> None:
     for _ in range(2000):
         truth = [rng.choice([1, 2, 3, 4, 5, 6, 9, 20]) for _ in range(rng.randint(1, 6))]
         rows = [
-            StatsCell(organisation_id="o", month="2026-11", gender="pige", age_band="13-15",
-                      tag=f"t{i}", count=c)
+            StatsCell(
+                organisation_id="o",
+                month="2026-11",
+                gender="pige",
+                age_band="13-15",
+                tag=f"t{i}",
+                count=c,
+            )
             for i, c in enumerate(truth)
         ]
         [group] = stats.publish(rows)
@@ -128,12 +146,17 @@ def _platform_token(app: FastAPI, client: TestClient) -> dict[str, str]:
     """The platform's analytics client (client credentials, no organisation)."""
     with app.state.sessions() as session:
         accounts.add_client(
-            session, client_id="analytics", name="Analyse", grant_types=["client_credentials"],
-            scopes=["stats:read"], secret=ANALYTICS_SECRET,
+            session,
+            client_id="analytics",
+            name="Analyse",
+            grant_types=["client_credentials"],
+            scopes=["stats:read"],
+            secret=ANALYTICS_SECRET,
         )
         session.commit()
     response = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
         auth=("analytics", ANALYTICS_SECRET),
     )
     return bearer(response.json()["access_token"])
@@ -181,7 +204,10 @@ def test_intake_stats_prints_a_table_and_writes_charts(
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin", "COLUMNS": "120"}
     out = subprocess.run(
         [sys.executable, "-m", "intake", "stats", "--charts", str(tmp_path / "charts")],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     assert "angst" in out.stdout and "•" in out.stdout
