@@ -40,7 +40,7 @@ def test_mine_data_shows_corrects_downloads_and_slet_erases(youth: Session) -> N
     expect(page.locator(".msg--bot", has_text="Hvad har du lyst til at tale om?")).to_be_visible()
     page.get_by_label("Skriv en besked").fill(PROBLEM)
     page.keyboard.press("Enter")
-    expect(page.locator(".msg--bot", has_text="rådgiver").last).to_be_visible()
+    expect(page.locator(".msg--bot", has_text="sendt dig videre til en rådgiver")).to_be_visible()
     page.wait_for_function("() => localStorage.getItem('ung_intake_profile_secret')")
     conversation = page.evaluate("() => localStorage.getItem('ung_intake_session')")
     assert handoffs_for(youth.stack.database_url, conversation)
