@@ -9,8 +9,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from api.db.models_profiles import TranscriptEntry
 from api.services import stats
 from intake.demographics import AgeBand, Gender
 
@@ -70,5 +72,12 @@ def rectify(session: Session, profile_id: str, correction: Correction) -> int:
         age_band=correction.age_band,
         tags=list(correction.tags) if correction.tags is not None else None,
     )
+    if correction.tags is not None:
+        # The tagger's per-turn tags are corrected too, so no stored tag contradicts the youth.
+        session.execute(
+            update(TranscriptEntry)
+            .where(TranscriptEntry.profile_id == profile_id, TranscriptEntry.role == "ungdom")
+            .values(tags=list(dict.fromkeys(correction.tags)))
+        )
     logger.info("profile rectified (%d conversations)", changed)
     return changed

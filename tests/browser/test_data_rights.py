@@ -3,13 +3,16 @@ after consent the browser holds the key to its own profile, sees everything stor
 corrects its answers, downloads the export, and erases it all."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Session, screenshot
+from tests.browser.conftest import Session, new_session, screenshot
+from tests.browser.test_accessibility_and_compat import serious_violations
 from tests.e2e.db_probe import all_rows, handoffs_for
+from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -79,3 +82,35 @@ def test_mine_data_shows_corrects_downloads_and_slet_erases(youth: Session) -> N
     erasures = all_rows(youth.stack.database_url)["erasure_log"]
     assert [e["reason"] for e in erasures].count("request") >= 1
     assert all(conversation not in json.dumps(e, default=str) for e in erasures)
+
+
+@pytest.fixture
+def audited(browser: Browser, browser_stack: Stack) -> Iterator[Session]:
+    # bypass_csp only so the test can inject axe-core; the pages themselves are unchanged.
+    session = new_session(browser, browser_stack, bypass_csp=True)
+    yield session
+    session.context.close()
+    assert session.traffic.foreign == []
+
+
+def test_data_rights_dialogs_have_no_serious_accessibility_violations(audited: Session) -> None:
+    page = audited.page
+    page.goto(audited.url("/"))
+    page.get_by_role("button", name="Ja, det er okay").click()
+    page.get_by_role("button", name="Dreng").click()
+    expect(page.locator(".msg--bot", has_text="Hvor gammel er du?")).to_be_visible()
+    page.get_by_label("Skriv en besked").fill("17")
+    page.keyboard.press("Enter")
+    expect(page.locator(".msg--bot", has_text="Hvad har du lyst til at tale om?")).to_be_visible()
+    page.get_by_label("Skriv en besked").fill("jeg er ked af det")
+    page.keyboard.press("Enter")
+    expect(page.locator(".msg--bot", has_text="sendt dig videre til en rådgiver")).to_be_visible()
+    page.wait_for_function("() => localStorage.getItem('ung_intake_profile_secret')")
+    page.get_by_role("button", name="Mine data", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Mine data")
+    expect(dialog.get_by_role("button", name="Gem rettelser")).to_be_visible()
+    assert serious_violations(page) == []
+    dialog.get_by_role("button", name="Luk").click()
+    page.get_by_role("button", name="Slet mine data").click()
+    expect(page.get_by_role("dialog", name="Slet mine data")).to_contain_text("Anonym statistik")
+    assert serious_violations(page) == []

@@ -100,6 +100,7 @@ def test_rectification_moves_the_counts(app: FastAPI, client: TestClient, youth:
         assert (handoff.gender, handoff.age_band) == ("andet", "16-18")
     exported = client.get("/api/v1/profile", headers=youth.headers).json()
     assert exported["conversations"][0]["tags"] == ["ensomhed"]
+    assert [t["tags"] for t in exported["transcript"]] == [["ensomhed"], []]  # youth turn only
     bad = client.patch("/api/v1/profile", json={"gender": "Rikke"}, headers=youth.headers)
     assert bad.status_code == 422
     bad_tag = client.patch("/api/v1/profile", json={"tags": ["mit navn er"]}, headers=youth.headers)

@@ -420,7 +420,7 @@
         ])
         : p("Du har ikke svaret på køn, alder og emne endnu."),
       h("h3", { text: "Samtalen (" + transcriptItems.length + " beskeder)" }),
-      h("ol", { class: "rights-list rights-transcript" }, transcriptItems),
+      h("ol", { class: "rights-list rights-transcript", tabindex: "0", "aria-label": "Den gemte samtale" }, transcriptItems),
       h("h3", { text: "Nyhedsbrev" }),
       p(data.newsletter && data.newsletter.subscribed
         ? "Du er tilmeldt med " + data.newsletter.email + "."
