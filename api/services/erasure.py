@@ -1,9 +1,10 @@
 """Erasure of a profile: every row that carries its id, and its data key (crypto-shredding).
 
 Which tables hold profile data is read from the schema, not listed by hand: every table with a
-`profile_id` or `conversation_id` column is profile data (tests/rights/test_schema_coverage.py
-keeps export and erasure honest about this). Aggregates carry no profile id and stay. Each
-erasure writes one `erasure_log` entry with the reason and row counts — no id, no content.
+`profile_id` or `conversation_id` column, or a foreign key (at any depth) to such a table, is
+profile data (tests/rights/test_export_and_schema.py keeps export and erasure honest).
+Aggregates carry no profile id and stay. Each erasure writes one `erasure_log` entry with the
+reason and row counts — no id, no content.
 Idempotent: erasing a profile that is gone changes nothing and logs nothing.
 """
 
@@ -11,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import ColumnElement, Table, delete, select
 from sqlalchemy.orm import Session
 
 from api.db.base import Base
@@ -27,14 +28,36 @@ REASONS = ("request", "withdrawal", "retention", "unsubscribe")
 _SHREDDED_LAST = {"profiles", "profile_keys", "transcript_entries"}
 
 
+def rows_of_profile(table: Table, profile_id: str) -> ColumnElement[bool] | None:
+    """A condition selecting `table`'s rows of the profile, or None if it holds no profile
+    data. A table holds profile data if it has a profile/conversation id column, or a foreign
+    key to a table that does (e.g. messages of a handoff), at any depth."""
+    if table.name == Profile.__tablename__:
+        return table.c.id == profile_id
+    for column in PROFILE_ID_COLUMNS:
+        if column in table.c:
+            return table.c[column] == profile_id
+    for fk in table.foreign_keys:
+        parent = fk.column.table
+        if parent is table or not isinstance(parent, Table):
+            continue
+        parent_rows = rows_of_profile(parent, profile_id)
+        if parent_rows is not None:
+            return fk.parent.in_(select(fk.column).where(parent_rows))
+    return None
+
+
 def profile_tables() -> list[tuple[Table, str]]:
-    """(table, id column) of every table holding profile data, children before parents."""
+    """(table, how it is linked) of every table holding profile data, children before parents.
+    The link is the id column's name, or "fk" for tables reached through a foreign key."""
     found = []
     for table in reversed(Base.metadata.sorted_tables):
-        for column in PROFILE_ID_COLUMNS:
-            if column in table.c:
-                found.append((table, column))
-                break
+        if table.name == Profile.__tablename__:
+            continue
+        if rows_of_profile(table, "") is None:
+            continue
+        column = next((c for c in PROFILE_ID_COLUMNS if c in table.c), "fk")
+        found.append((table, column))
     return found
 
 
@@ -69,12 +92,14 @@ def erase(
         )
         is not None
     )
-    for table, column in profile_tables():
+    for table, _link in profile_tables():
         if table.name in _SHREDDED_LAST:
             continue
         if kept_newsletter and table.name == NewsletterSubscription.__tablename__:
             continue
-        statement = delete(table).where(table.c[column] == profile_id)
+        condition = rows_of_profile(table, profile_id)
+        assert condition is not None
+        statement = delete(table).where(condition)
         if kept_newsletter and table.name == ConsentRecord.__tablename__:
             newsletter_ids = [
                 r.id

@@ -3,7 +3,7 @@ table with a profile or conversation id column must be exported and erased."""
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, func, select
+from sqlalchemy import MetaData, func, select, text
 
 from api.db.models_profiles import TranscriptEntry
 from api.services import consent_ledger, erasure, export
@@ -13,17 +13,25 @@ ID_COLUMNS = ("profile_id", "conversation_id")
 
 
 def _profile_tables(app: FastAPI) -> dict[str, str]:
-    """Every table of the migrated database (reflected, not the models) holding a profile id."""
+    """Every table of the migrated database (reflected, not the models) holding profile data:
+    a profile or conversation id column, or a foreign key to such a table (any depth)."""
     metadata = MetaData()
     metadata.reflect(app.state.engine)
-    found = {}
+    found = {"profiles": "id"}  # its primary key is the profile id
     for table in metadata.tables.values():
         for column in ID_COLUMNS:
             if column in table.c:
                 found[table.name] = column
                 break
-    # "profiles" itself: its primary key is the profile id.
-    found["profiles"] = "id"
+    grew = True
+    while grew:
+        grew = False
+        for table in metadata.tables.values():
+            if table.name in found:
+                continue
+            if any(fk.column.table.name in found for fk in table.foreign_keys):
+                found[table.name] = "fk"
+                grew = True
     return found
 
 
@@ -63,7 +71,7 @@ def test_export_has_everything_of_a_populated_profile(
     # Every covered table that has rows for this profile shows up non-empty.
     with app.state.sessions() as session:
         for table, column in _profile_tables(app).items():
-            if table in ("profiles", "profile_keys", "profile_credentials"):
+            if table in ("profiles", "profile_keys", "profile_credentials") or column == "fk":
                 continue
             reflected = MetaData()
             reflected.reflect(app.state.engine, only=[table])
@@ -86,3 +94,39 @@ def test_export_has_everything_of_a_populated_profile(
 
 def test_export_needs_a_token(client: TestClient) -> None:
     assert client.get("/api/v1/profile").status_code == 401
+
+
+def test_the_schema_walk_catches_a_new_table_linked_only_through_a_handoff(app: FastAPI) -> None:
+    """The guard is not blind: a table that reaches a profile only through a foreign key (say,
+    counsellor notes on a handoff) counts as profile data, and export does not cover it yet."""
+    with app.state.engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE counsellor_notes (id VARCHAR(32) PRIMARY KEY, "
+                "handoff_id VARCHAR(32) REFERENCES handoffs(id))"
+            )
+        )
+    try:
+        tables = _profile_tables(app)
+        assert tables["counsellor_notes"] == "fk"
+        assert set(tables) - export.COVERED_TABLES == {"counsellor_notes"}
+    finally:
+        with app.state.engine.begin() as connection:
+            connection.execute(text("DROP TABLE counsellor_notes"))
+
+
+def test_erasure_follows_foreign_keys_to_profile_tables() -> None:
+    from sqlalchemy import Column, ForeignKey, String, Table
+
+    from api.db.models import Handoff
+
+    notes = Table(
+        "counsellor_notes",
+        MetaData(),
+        Column("id", String(32), primary_key=True),
+        Column("handoff_id", String(32), ForeignKey(Handoff.__table__.c.id)),  # type: ignore[attr-defined]
+    )
+    condition = erasure.rows_of_profile(notes, PROFILE)
+    assert condition is not None
+    sql = str(condition.compile(compile_kwargs={"literal_binds": True}))
+    assert "handoffs.conversation_id" in sql and PROFILE in sql
