@@ -124,7 +124,7 @@ def test_erasure_follows_foreign_keys_to_profile_tables() -> None:
         "counsellor_notes",
         MetaData(),
         Column("id", String(32), primary_key=True),
-        Column("handoff_id", String(32), ForeignKey(Handoff.__table__.c.id)),  # type: ignore[attr-defined]
+        Column("handoff_id", String(32), ForeignKey(Handoff.__table__.c.id)),
     )
     condition = erasure.rows_of_profile(notes, PROFILE)
     assert condition is not None
