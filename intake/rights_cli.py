@@ -45,6 +45,8 @@ def retention_run(
     )
     for table, count in sorted(report.rows_deleted.items()):
         console.print(f"  {table}: {count} rows deleted")
+    for table, count in sorted(report.auth_rows_pruned.items()):
+        console.print(f"  {table}: {count} expired rows pruned")
 
 
 def stats_command(

@@ -2,17 +2,20 @@
 activity). A newsletter address stays until unsubscribed (with the key that seals it); all
 else of such a profile goes. Each deletion is an erasure-log entry without content.
 
+The same run prunes expired OAuth records (deny list, authorization codes, token families).
+
 `run` is called by `intake retention run [--dry-run]` and by the api's daily job; the clock is
 a parameter so the boundary can be tested exactly.
 """
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.db.models_auth import AuthorizationCode, RefreshToken, RevokedAccessToken, TokenFamily
 from api.db.models_profiles import Profile
 from api.services import erasure, profiles
 
@@ -37,6 +40,38 @@ class RetentionReport:
     erased: int = 0
     kept_for_newsletter: int = 0
     rows_deleted: dict[str, int] = field(default_factory=dict)
+    auth_rows_pruned: dict[str, int] = field(default_factory=dict)
+
+
+# OAuth records are kept a day past their expiry (replays of an expired code or token are
+# refused by expiry alone), then pruned by the same run.
+AUTH_GRACE = timedelta(days=1)
+
+
+def prune_expired_auth(session: Session, now: datetime) -> dict[str, int]:
+    """Delete expired deny-list entries, authorization codes and token families (with their
+    refresh tokens). Returns row counts per table."""
+    horizon = now - AUTH_GRACE
+    expired_families = select(TokenFamily.id).where(TokenFamily.expires_at < horizon)
+    counts = {
+        RevokedAccessToken.__tablename__: profiles.rowcount(
+            session.execute(
+                delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < horizon)
+            )
+        ),
+        AuthorizationCode.__tablename__: profiles.rowcount(
+            session.execute(delete(AuthorizationCode).where(AuthorizationCode.expires_at < horizon))
+        ),
+        RefreshToken.__tablename__: profiles.rowcount(
+            session.execute(
+                delete(RefreshToken).where(RefreshToken.family_id.in_(expired_families))
+            )
+        ),
+    }
+    counts[TokenFamily.__tablename__] = profiles.rowcount(
+        session.execute(delete(TokenFamily).where(TokenFamily.expires_at < horizon))
+    )
+    return {table: n for table, n in counts.items() if n}
 
 
 def due_profiles(session: Session, now: datetime) -> list[str]:
@@ -75,6 +110,8 @@ def run(
                 report.rows_deleted[table] = report.rows_deleted.get(table, 0) + count
         if still_there:
             report.kept_for_newsletter += 1
+    with sessions.begin() as session:
+        report.auth_rows_pruned = prune_expired_auth(session, now)
     if report.erased and engine is not None:
         profiles.checkpoint_after_erasure(engine)
     logger.info(

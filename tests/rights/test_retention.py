@@ -94,3 +94,46 @@ def test_cli_dry_run_and_run(app: FastAPI, database_url: str, tmp_path: object) 
     assert "1 erased" in real.stdout
     assert not _exists(app, PROFILE)
     assert PROFILE not in real.stdout + real.stderr
+
+
+def test_expired_oauth_records_are_pruned_live_ones_kept(app: FastAPI) -> None:
+    from api.db.models_auth import AuthorizationCode, RevokedAccessToken, TokenFamily
+    from tests.support.oauth import provision_counsellor
+
+    person = provision_counsellor(app)
+    day = timedelta(days=1)
+    with app.state.sessions.begin() as session:
+        for jti, expires in (("old", NOW - 2 * day), ("live", NOW + day)):
+            session.add(RevokedAccessToken(jti=jti, expires_at=expires))
+        for family_id, expires in (("f-old", NOW - 2 * day), ("f-live", NOW + day)):
+            session.add(
+                TokenFamily(
+                    id=family_id,
+                    client_id="console",
+                    counsellor_id=person.id,
+                    scope="counsellor:chat",
+                    expires_at=expires,
+                )
+            )
+        session.flush()
+        session.add(
+            AuthorizationCode(
+                code_hash="h" * 64,
+                client_id="console",
+                counsellor_id=person.id,
+                redirect_uri="x",
+                scope="counsellor:chat",
+                code_challenge="c",
+                code_challenge_method="S256",
+                expires_at=NOW - 2 * day,
+            )
+        )
+    report = retention.run(app.state.sessions, now=NOW)
+    assert report.auth_rows_pruned == {
+        "oauth_revoked_access_tokens": 1,
+        "oauth_authorization_codes": 1,
+        "oauth_token_families": 1,
+    }
+    with app.state.sessions() as session:
+        assert session.scalars(select(RevokedAccessToken.jti)).all() == ["live"]
+        assert session.scalars(select(TokenFamily.id)).all() == ["f-live"]
