@@ -74,6 +74,19 @@ class Settings(BaseSettings):
     # Where "Forlad siden hurtigt" (quick exit) sends the youth: a neutral, everyday site.
     widget_exit_url: str = "https://www.dr.dk/"
 
+    # --- Data-subject rights (docs/privacy-promises.md) ---
+    # Outgoing mail for portability (encrypted export) and the newsletter. Empty host: the
+    # widget says e-mail is not available, nothing is sent.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "Ung Intake <noreply@ung-intake.invalid>"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    # The api's daily retention job (profile data 2 years after the last activity).
+    retention_job_enabled: bool = True
+    retention_job_interval_seconds: int = Field(default=24 * 3600, ge=60)
+
     @property
     def allowed_origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.widget_allowed_origins.split(",") if o.strip()]

@@ -139,3 +139,23 @@ def _action_client(
 
 
 ActionClient = Annotated[AccessToken, Depends(_action_client)]
+
+
+def _youth_profile(
+    token: Annotated[AccessToken, Depends(require_scope(scope_names.PROFILE_SELF))],
+) -> str:
+    # Only the widget's profile-secret grant issues tokens for a profile (api/auth/
+    # youth_grant.py); a counsellor's token with `profile:self` names no anonymous profile.
+    from api.auth.youth_grant import WIDGET_CLIENT_ID
+
+    if token.client_id != WIDGET_CLIENT_ID or token.family_id is not None:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "a youth's own profile token is required",
+            headers={"WWW-Authenticate": 'Bearer realm="ung-intake", error="insufficient_scope"'},
+        )
+    return token.subject
+
+
+# The anonymous profile id the bearer token belongs to (scope `profile:self`).
+YouthProfile = Annotated[str, Depends(_youth_profile)]

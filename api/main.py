@@ -10,11 +10,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.auth.config import AuthConfig
+from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
+from api.realtime.profile_secret import ProfileSecretHandler
 from api.realtime.webchat_bridge import WebchatBridge
-from api.routes import consents, handoffs, health, login, oauth, pages
+from api.routes import consents, handoffs, health, login, newsletter, oauth, pages, profile, stats
+from api.services import retention
 from api.services.rasa_client import RasaClient
 from intake.logging_setup import configure_logging
 from privacy.anonymiser import anonymise, warm_up
@@ -33,9 +36,18 @@ def create_fastapi(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             upgrade_to_head(engine)
+        with app.state.sessions.begin() as session:
+            ensure_widget_client(session)
         await asyncio.to_thread(warm_up)
+        job = (
+            asyncio.create_task(_retention_job(app, settings.retention_job_interval_seconds))
+            if settings.retention_job_enabled
+            else None
+        )
         logger.info("api ready; chat at %s/", settings.public_base_url)
         yield
+        if job is not None:
+            job.cancel()
         await rasa.aclose()
         engine.dispose()
 
@@ -57,6 +69,9 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(login.router)
     app.include_router(handoffs.router)
     app.include_router(consents.router)
+    app.include_router(profile.router)
+    app.include_router(newsletter.router)
+    app.include_router(stats.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(
@@ -71,6 +86,17 @@ def create_fastapi(settings: Settings) -> FastAPI:
         name="vendor-rasa-webchat",
     )
     return app
+
+
+async def _retention_job(app: FastAPI, interval_seconds: int) -> None:
+    """Daily (by default) retention run inside the api: deletes profile data 2 years after the
+    last activity. A failed run is logged and retried at the next interval."""
+    while True:
+        try:
+            await asyncio.to_thread(retention.run, app.state.sessions, engine=app.state.engine)
+        except Exception:
+            logger.exception("retention run failed; next attempt in %d s", interval_seconds)
+        await asyncio.sleep(interval_seconds)
 
 
 def socket_origins(settings: Settings) -> list[str] | None:
@@ -97,6 +123,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         keys=fastapi_app.state.key_ring,
         anonymise=anonymise,
     )
+    fastapi_app.state.profile_secrets = ProfileSecretHandler(sio, fastapi_app.state.sessions)
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path="socket.io")
 
 

@@ -7,6 +7,7 @@ import typer
 
 from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
+from intake.rights_cli import retention_app, stats_command
 from privacy.cli import anonymise
 from privacy.keys_cli import app as keys_app
 from tagging.cli import app as tagger_app
@@ -23,6 +24,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
+app.add_typer(retention_app, name="retention")
 
 
 @app.callback()
@@ -31,6 +33,7 @@ def main() -> None:
 
 
 app.command("anonymise")(anonymise)
+app.command("stats")(stats_command)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from typing import Any
 
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 
-from api.auth import scopes
+from api.auth import scopes, youth_grant
 from api.auth.config import AuthConfig
 
 
@@ -19,7 +19,12 @@ def server_metadata(config: AuthConfig) -> dict[str, Any]:
         scopes_supported=list(scopes.SUPPORTED_SCOPES),
         response_types_supported=["code"],
         response_modes_supported=["query"],
-        grant_types_supported=["authorization_code", "refresh_token", "client_credentials"],
+        grant_types_supported=[
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            youth_grant.GRANT_TYPE,
+        ],
         token_endpoint_auth_methods_supported=["none", "client_secret_basic"],
         revocation_endpoint_auth_methods_supported=["none", "client_secret_basic"],
         code_challenge_methods_supported=["S256"],

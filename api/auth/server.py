@@ -3,7 +3,8 @@ grants, bound to one database session per request (the role authlib's Flask and 
 integrations play for their frameworks).
 
 Registered: authorization code with PKCE (S256 only, always required), refresh token (rotating;
-replaying a used one revokes its whole family), client credentials, and revocation (RFC 7009).
+replaying a used one revokes its whole family), client credentials, the youth's profile-secret
+grant (api/auth/youth_grant.py), and revocation (RFC 7009).
 Nothing else: a request for the implicit or password grant is `unsupported_response_type` /
 `unsupported_grant_type`.
 """
@@ -33,6 +34,7 @@ from api.auth import scopes as scope_names
 from api.auth.config import AuthConfig
 from api.auth.secrets import digest, matches_digest, new_token
 from api.auth.tokens import InvalidAccessTokenError, decode_access_token, mint_access_token
+from api.auth.youth_grant import ProfileSecretGrant
 from api.db.models_auth import (
     AuthorizationCode,
     Counsellor,
@@ -370,6 +372,7 @@ class IntakeAuthorizationServer(AuthorizationServer):
         self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
+        self.register_grant(ProfileSecretGrant)
         self.register_endpoint(TokenRevocationEndpoint)
 
     # --- authlib hooks -----------------------------------------------------------------
@@ -423,6 +426,25 @@ class IntakeAuthorizationServer(AuthorizationServer):
         self.session.add(family)
         self.session.flush()
         return family
+
+    def issue_youth_token(self, *, client_id: str, profile_id: str) -> dict[str, Any]:
+        """An access token for one anonymous profile (`sub`), scope `profile:self` only."""
+        access_token, _ = mint_access_token(
+            self.config.key,
+            issuer=self.config.issuer,
+            audience=self.config.audience,
+            subject=profile_id,
+            client_id=client_id,
+            scope=scope_names.PROFILE_SELF,
+            lifetime_seconds=self.config.access_token_lifetime_seconds,
+        )
+        logger.info("issued a profile:self token to client %s", client_id)
+        return {
+            "token_type": "Bearer",
+            "access_token": access_token,
+            "expires_in": self.config.access_token_lifetime_seconds,
+            "scope": scope_names.PROFILE_SELF,
+        }
 
     def issue_tokens(
         self,

@@ -9,8 +9,11 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from api.auth.config import AuthConfig
+from api.auth.scopes import PROFILE_SELF
 from api.auth.tokens import AccessToken, InvalidAccessTokenError, decode_access_token
+from api.auth.youth_grant import WIDGET_CLIENT_ID
 from api.db.models_auth import Counsellor, OAuthClient, RevokedAccessToken, TokenFamily
+from api.services import profile_access
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,13 @@ def authenticate_bearer(session: Session, config: AuthConfig, value: str) -> Acc
         counsellor = session.get(Counsellor, token.subject)
         if counsellor is None or counsellor.disabled_at is not None:
             raise InvalidAccessTokenError("account disabled")
+    elif token.client_id == WIDGET_CLIENT_ID:
+        # A youth's token: its own profile only, and only while the profile's credential
+        # exists (erasure deletes it, which ends every token at once).
+        if token.scopes != (PROFILE_SELF,) or not profile_access.has_credential(
+            session, token.subject
+        ):
+            raise InvalidAccessTokenError("profile erased or token not a profile token")
     elif token.subject != token.client_id:
         # Tokens for people are always tied to a login; a bare one was not issued here.
         raise InvalidAccessTokenError("person token without a login")

@@ -1,8 +1,8 @@
 """Every route that exists × every kind of caller: only the intended caller gets in.
 
-Callers: nobody, a counsellor (console login), a youth-like token (a person's token with
-`profile:self` only, as the widget will hold), and the action server's client-credentials
-token. The queue and console routes add their rows here when they arrive."""
+Callers: nobody, a counsellor (console login), a youth (the widget's `profile:self` token
+from the profile-secret grant), and the action server's client-credentials token. The queue
+and console routes add their rows here when they arrive."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,10 +11,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.auth.config import AuthConfig
-from api.auth.tokens import mint_access_token
-from api.services import accounts
 from tests.support.oauth import bearer, client_credentials_token, console_tokens
+from tests.support.youth import youth_token
 
 pytestmark = pytest.mark.usefixtures("accounts_ready")
 
@@ -22,29 +20,9 @@ HANDOFF = {"conversation_id": "a1" * 16, "gender": "pige", "age_band": "13-15"}
 
 
 def _youth_token(app: FastAPI, client: TestClient) -> str:
-    """A validly signed token of a widget client holding only `profile:self` (youth tokens
-    are not issued yet; this is the closest valid shape: right key, issuer and audience)."""
-    config: AuthConfig = app.state.auth
-    with app.state.sessions() as session:
-        accounts.add_client(
-            session,
-            client_id="widget",
-            name="Chat",
-            grant_types=["authorization_code"],
-            scopes=["profile:self"],
-            redirect_uris=["http://127.0.0.1:8000/"],
-        )
-        session.commit()
-    token, _ = mint_access_token(
-        config.key,
-        issuer=config.issuer,
-        audience=config.audience,
-        subject="widget",
-        client_id="widget",
-        scope="profile:self",
-        lifetime_seconds=300,
-    )
-    return token
+    """A real youth token: consent creates the profile, the browser's secret is exchanged
+    through the profile-secret grant (api/auth/youth_grant.py)."""
+    return youth_token(app, client, "a1" * 16)
 
 
 CALLERS: dict[str, Callable[[FastAPI, TestClient, str], dict[str, str]]] = {
@@ -65,6 +43,24 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/me"): {
         "no-token": 401,
         "counsellor": 200,
+        "youth": 403,
+        "action-client": 403,
+    },
+    ("GET", "/api/v1/profile"): {
+        "no-token": 401,
+        "counsellor": 403,
+        "youth": 200,
+        "action-client": 403,
+    },
+    ("DELETE", "/api/v1/profile"): {
+        "no-token": 401,
+        "counsellor": 403,
+        "youth": 200,
+        "action-client": 403,
+    },
+    ("GET", "/api/v1/stats"): {
+        "no-token": 401,
+        "counsellor": 403,
         "youth": 403,
         "action-client": 403,
     },

@@ -124,6 +124,7 @@ def test_metadata_describes_exactly_this_server(client: TestClient, settings: Se
         "authorization_code",
         "refresh_token",
         "client_credentials",
+        "urn:ung-intake:params:oauth:grant-type:profile-secret",
     }
     assert set(metadata["scopes_supported"]) == {
         "counsellor:chat",

@@ -23,13 +23,15 @@ def start_chat(youth: Session) -> None:
     page.goto(youth.url("/"))
     page.get_by_role("button", name="Ja, det er okay").click()
     expect(page.get_by_role("button", name="Pige")).to_be_visible()
+    # After consent the api hands the browser the key to its own data ("Mine data").
+    page.wait_for_function("() => localStorage.getItem('ung_intake_profile_secret')")
 
 
 def test_escape_twice_wipes_storage_and_history_and_leaves(youth: Session) -> None:
     page = youth.page
     page.goto("about:blank")
     start_chat(youth)
-    assert page.evaluate(STORED) == [1, 1]  # the random id and the transcript
+    assert page.evaluate(STORED) == [2, 1]  # the random id, the data key, and the transcript
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     page.wait_for_url(EXIT_URL)
@@ -79,25 +81,25 @@ def test_akut_help_is_always_one_press_away(youth: Session) -> None:
     screenshot(page, "05-akut-hjaelp")
 
 
-def test_data_entry_points_say_honestly_that_they_are_coming(youth: Session) -> None:
+def test_data_entry_points_before_consent_say_nothing_is_stored(youth: Session) -> None:
     page = youth.page
-    start_chat(youth)
+    page.goto(youth.url("/"))
+    expect(page.get_by_role("button", name="Ja, det er okay")).to_be_visible()
+    page.wait_for_function("() => localStorage.getItem('ung_intake_session')")
     stored = page.evaluate("() => localStorage.getItem('ung_intake_session')")
     page.get_by_role("button", name="Slet mine data").click()
     dialog = page.get_by_role("dialog", name="Slet mine data")
-    expect(dialog).to_contain_text("Der er ikke slettet noget")
-    expect(dialog).to_contain_text("kommer snart")
-    screenshot(page, "06-slet-mine-data")
+    expect(dialog).to_contain_text("Vi har ikke gemt noget om dig")
+    screenshot(page, "06-slet-mine-data-foer-samtykke")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("button", name="Slet mine data")).to_be_focused()
-    # Nothing was deleted, in the browser or in the conversation.
     assert page.evaluate("() => localStorage.getItem('ung_intake_session')") == stored
-    expect(page.get_by_role("button", name="Pige")).to_be_visible()
+    expect(page.get_by_role("button", name="Ja, det er okay")).to_be_visible()
 
     page.get_by_role("button", name="Mine data", exact=True).click()
     dialog = page.get_by_role("dialog", name="Mine data")
-    expect(dialog).to_contain_text("ikke klar endnu")
+    expect(dialog).to_contain_text("først noget, når du har sagt ja")
     expect(dialog).to_contain_text(stored[:8])
     dialog.get_by_role("button", name="Luk").click()
 

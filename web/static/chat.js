@@ -3,6 +3,8 @@
 //
 // What the browser keeps:
 //   localStorage   ung_intake_session     the random conversation id (never a name)
+//   localStorage   ung_intake_profile_secret  after consent: the key to this browser's own
+//                                         profile data ("Mine data"); never shown to the user
 //   sessionStorage ung_intake_transcript  the messages shown, so a reload shows them again;
 //                                         gone when the tab closes
 // Quick exit (button, or Escape twice) wipes both, empties the page and replaces this history
@@ -12,6 +14,7 @@
 
   var SESSION_KEY = "ung_intake_session";
   var TRANSCRIPT_KEY = "ung_intake_transcript";
+  var SECRET_KEY = "ung_intake_profile_secret";
   var MAX_KEPT = 200;
   var ESCAPE_WINDOW_MS = 1200;
   var TYPING_TIMEOUT_MS = 15000;
@@ -248,10 +251,6 @@
   el.dialogClose.addEventListener("click", function () { el.dialog.close(); });
   el.dialog.addEventListener("close", function () { if (opener && opener.focus) { opener.focus(); } });
 
-  function fromTemplate(id) {
-    return Array.prototype.slice.call(document.getElementById(id).content.cloneNode(true).childNodes);
-  }
-
   // The privacy notice opens inside the widget (no new tab left behind); it is our own page,
   // fetched from the api and parsed inertly.
   function openPrivacy() {
@@ -276,17 +275,318 @@
     event.preventDefault();
     openPrivacy();
   });
-  document.getElementById("my-data").addEventListener("click", function () {
-    var nodes = fromTemplate("tpl-my-data");
-    var prefix = storedSession ? storedSession.slice(0, 8) : "(intet endnu)";
-    nodes.forEach(function (n) {
-      var slot = n.querySelector && n.querySelector(".session-prefix");
-      if (slot) { slot.textContent = prefix; }
-    });
-    openDialog("Mine data", nodes);
+  // ---- mine data / slet mine data: the youth's rights over their own anonymous profile -------
+  // After consent the api hands this browser a secret for its own profile (once, over the
+  // socket). The secret is exchanged at /oauth/token for a short-lived `profile:self` token
+  // (custom grant); the token is kept in memory only.
+  var GRANT = "urn:ung-intake:params:oauth:grant-type:profile-secret";
+  var GENDERS = [["pige", "Pige"], ["dreng", "Dreng"], ["andet", "Andet"], ["ikke_oplyst", "Vil ikke sige"]];
+  var AGE_BANDS = [["10-12", "10-12 år"], ["13-15", "13-15 år"], ["16-18", "16-18 år"],
+    ["19-24", "19-24 år"], ["25+", "25 år eller mere"], ["ikke_oplyst", "Vil ikke sige"]];
+  var TAGS = [["ensomhed", "Ensomhed"], ["angst", "Angst"], ["nedtrykthed", "Nedtrykthed"],
+    ["selvskade", "Selvskade"], ["selvmordstanker", "Selvmordstanker"],
+    ["spiseforstyrrelse", "Spiseforstyrrelse"], ["mobning", "Mobning"], ["familie", "Familie"],
+    ["vold_overgreb", "Vold og overgreb"], ["kaerlighed", "Kærlighed"],
+    ["krop_seksualitet", "Krop og seksualitet"], ["identitet", "Identitet"],
+    ["misbrug", "Alkohol og stoffer"], ["skole_stress", "Skole og stress"], ["sorg", "Sorg"],
+    ["venskab", "Venskab"]];
+  var secretAsked = false;
+  var accessToken = null;
+  var accessTokenUntil = 0;
+
+  function profileSecret() { return local.getItem(SECRET_KEY); }
+
+  function askForSecret() {
+    if (profileSecret() || secretAsked || !sessionId) { return; }
+    secretAsked = true;
+    socket.emit("profile_secret_request");
+  }
+  socket.on("profile_secret", function (data) {
+    if (data && data.status === "issued" && typeof data.secret === "string") {
+      local.setItem(SECRET_KEY, data.secret);
+    }
+    // "none": not consented yet, ask again after the next answer; "taken": given out before.
+    secretAsked = Boolean(data && data.status === "taken");
   });
+  socket.on("bot_uttered", function () { askForSecret(); });
+
+  function token() {
+    if (accessToken && Date.now() < accessTokenUntil) { return Promise.resolve(accessToken); }
+    var secret = profileSecret();
+    if (!secret) { return Promise.reject(new Error("no-secret")); }
+    var body = new URLSearchParams({ grant_type: GRANT, client_id: "widget", secret: secret });
+    return fetch("/oauth/token", { method: "POST", body: body, credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("token-" + response.status); }
+        return response.json();
+      })
+      .then(function (answer) {
+        accessToken = answer.access_token;
+        accessTokenUntil = Date.now() + Math.max(10, (answer.expires_in || 60) - 30) * 1000;
+        return accessToken;
+      });
+  }
+
+  function api(method, path, json) {
+    return token().then(function (value) {
+      var init = { method: method, credentials: "omit", headers: { Authorization: "Bearer " + value } };
+      if (json !== undefined) {
+        init.headers["Content-Type"] = "application/json";
+        init.body = JSON.stringify(json);
+      }
+      return fetch(path, init).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) {
+            var error = new Error(typeof data.detail === "string" ? data.detail : "Noget gik galt. Prøv igen.");
+            error.status = response.status;
+            throw error;
+          }
+          return data;
+        });
+      });
+    });
+  }
+
+  // Small DOM builder: text only through textContent.
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+  function p(text) { return h("p", { text: text }); }
+  function status(node) { return h("p", { role: "status", class: "rights-status" }, node ? [node] : []); }
+  function label(list, value) {
+    var found = list.filter(function (pair) { return pair[0] === value; })[0];
+    return found ? found[1] : value;
+  }
+  function day(iso) {
+    return iso ? new Date(iso).toLocaleDateString("da-DK", { day: "numeric", month: "long", year: "numeric" }) : "";
+  }
+  function select(name, text, options, current) {
+    var id = "rights-" + name;
+    var field = h("select", { id: id, name: name }, options.map(function (pair) {
+      var option = h("option", { value: pair[0], text: pair[1] });
+      if (pair[0] === current) { option.selected = true; }
+      return option;
+    }));
+    return h("div", { class: "field" }, [h("label", { for: id, text: text }), field]);
+  }
+
+  function browserNote() {
+    var prefix = storedSession ? storedSession.slice(0, 8) : "(intet endnu)";
+    return h("p", {}, [
+      document.createTextNode("I denne browser ligger et tilfældigt nummer, der lader dig fortsætte " +
+        "samtalen (det begynder med "),
+      h("strong", { class: "session-prefix", text: prefix }),
+      document.createTextNode("), en nøgle til dine egne data, og – mens fanen er åben – teksten i samtalen."),
+    ]);
+  }
+
+  function download(data) {
+    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    var link = h("a", { href: URL.createObjectURL(blob), download: "mine-data-ung-intake.json" });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function showMyData(data) {
+    var conversation = (data.conversations || [])[0];
+    var consentNodes = (data.consents || []).map(function (c) {
+      var what = c.purposes.map(function (x) {
+        return { service: "samtale med rådgiver", statistics: "anonym statistik", newsletter: "nyhedsbrev" }[x] || x;
+      }).join(", ");
+      var text = "Samtykke " + day(c.given_at) + " til " + what + " (privatlivspolitik version " +
+        c.policy_version + ")" + (c.withdrawn_at ? ", trukket tilbage " + day(c.withdrawn_at) : "") + ".";
+      return h("li", { text: text });
+    });
+    var transcriptItems = (data.transcript || []).map(function (turn) {
+      var who = { ungdom: "Dig", bot: "Chatten", "rådgiver": "Rådgiver" }[turn.role] || turn.role;
+      return h("li", { text: who + ": " + turn.text });
+    });
+    var nodes = [
+      p("Her er alt, hvad vi har gemt om dig. Samtalen er gemt anonymiseret og krypteret."),
+      h("h3", { text: "Samtykke" }), h("ul", { class: "rights-list" }, consentNodes),
+      h("h3", { text: "Det, du har fortalt os" }),
+      conversation
+        ? h("ul", { class: "rights-list" }, [
+          h("li", { text: "Køn: " + label(GENDERS, conversation.gender) }),
+          h("li", { text: "Alder: " + label(AGE_BANDS, conversation.age_band) }),
+          h("li", { text: "Emner: " + (conversation.tags.length
+            ? conversation.tags.map(function (t) { return label(TAGS, t); }).join(", ") : "ingen") }),
+        ])
+        : p("Du har ikke svaret på køn, alder og emne endnu."),
+      h("h3", { text: "Samtalen (" + transcriptItems.length + " beskeder)" }),
+      h("ol", { class: "rights-list rights-transcript", tabindex: "0", "aria-label": "Den gemte samtale" }, transcriptItems),
+      h("h3", { text: "Nyhedsbrev" }),
+      p(data.newsletter && data.newsletter.subscribed
+        ? "Du er tilmeldt med " + data.newsletter.email + "."
+        : "Du er ikke tilmeldt."),
+    ];
+    var getButton = h("button", { type: "button", class: "btn btn--plain", text: "Hent mine data som fil" });
+    getButton.addEventListener("click", function () { download(data); });
+    nodes.push(h("div", { class: "rights-actions" }, [getButton]));
+    if (conversation) { nodes.push(correctionForm(conversation)); }
+    nodes.push(portabilityForm());
+    nodes.push(newsletterForm(data.newsletter && data.newsletter.subscribed));
+    nodes.push(browserNote());
+    openDialog("Mine data", nodes);
+  }
+
+  function correctionForm(conversation) {
+    var out = status();
+    var boxes = TAGS.map(function (pair) {
+      var id = "rights-tag-" + pair[0];
+      var box = h("input", { type: "checkbox", id: id, name: "tags", value: pair[0] });
+      if (conversation.tags.indexOf(pair[0]) >= 0) { box.checked = true; }
+      return h("div", { class: "check" }, [box, h("label", { for: id, text: pair[1] })]);
+    });
+    var form = h("form", { class: "rights-form", "aria-labelledby": "rights-correct-title" }, [
+      h("h3", { id: "rights-correct-title", text: "Ret dine oplysninger" }),
+      select("gender", "Køn", GENDERS, conversation.gender),
+      select("age_band", "Alder", AGE_BANDS, conversation.age_band),
+      h("fieldset", {}, [h("legend", { text: "Emner" })].concat(boxes)),
+      h("button", { type: "submit", class: "btn btn--send", text: "Gem rettelser" }),
+      out,
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var tags = Array.prototype.filter.call(form.querySelectorAll("input[name=tags]"), function (b) {
+        return b.checked;
+      }).map(function (b) { return b.value; });
+      api("PATCH", "/api/v1/profile", {
+        gender: form.elements.gender.value, age_band: form.elements.age_band.value, tags: tags,
+      }).then(function () { out.textContent = "Dine rettelser er gemt."; })
+        .catch(function (error) { out.textContent = error.message; });
+    });
+    return form;
+  }
+
+  function emailField(id, text) {
+    return h("div", { class: "field" }, [
+      h("label", { for: id, text: text }),
+      h("input", { type: "email", id: id, name: "email", required: "required", autocomplete: "email" }),
+    ]);
+  }
+
+  function portabilityForm() {
+    var out = status();
+    var form = h("form", { class: "rights-form", "aria-labelledby": "rights-send-title" }, [
+      h("h3", { id: "rights-send-title", text: "Send mine data til en e-mail" }),
+      p("Vi sender dine data som en krypteret zip-fil. Adgangskoden vises kun her, én gang. " +
+        "Vi gemmer ikke adressen."),
+      emailField("rights-send-email", "E-mailadresse"),
+      h("button", { type: "submit", class: "btn btn--send", text: "Send krypteret fil" }),
+      out,
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      out.textContent = "Sender …";
+      api("POST", "/api/v1/profile/portability", { email: form.elements.email.value })
+        .then(function (answer) {
+          form.elements.email.value = "";
+          out.replaceChildren(
+            document.createTextNode("Sendt. Adgangskoden til filen er "),
+            h("strong", { class: "passphrase", text: answer.passphrase }),
+            document.createTextNode(". Skriv den ned nu – vi viser den ikke igen.")
+          );
+        })
+        .catch(function (error) { out.textContent = error.message; });
+    });
+    return form;
+  }
+
+  function newsletterForm(subscribed) {
+    var out = status();
+    if (subscribed) {
+      var leave = h("button", { type: "button", class: "btn btn--plain", text: "Afmeld nyhedsbrevet" });
+      leave.addEventListener("click", function () {
+        api("DELETE", "/api/v1/profile/newsletter")
+          .then(function () { out.textContent = "Du er afmeldt, og din adresse er slettet."; })
+          .catch(function (error) { out.textContent = error.message; });
+      });
+      return h("div", { class: "rights-form" }, [leave, out]);
+    }
+    var consentBox = h("input", { type: "checkbox", id: "rights-news-consent", name: "consent", required: "required" });
+    var form = h("form", { class: "rights-form", "aria-labelledby": "rights-news-title" }, [
+      h("h3", { id: "rights-news-title", text: "Nyhedsbrev (frivilligt)" }),
+      emailField("rights-news-email", "E-mailadresse til nyhedsbrevet"),
+      h("div", { class: "check" }, [consentBox, h("label", { for: "rights-news-consent",
+        text: "Ja, I må gemme min e-mailadresse krypteret og sende mig nyhedsbrevet, til jeg afmelder det." })]),
+      h("button", { type: "submit", class: "btn btn--send", text: "Tilmeld" }),
+      out,
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/api/v1/profile/newsletter", { email: form.elements.email.value })
+        .then(function () { out.textContent = "Du er tilmeldt. Hvert nyhedsbrev har et link til at afmelde."; })
+        .catch(function (error) { out.textContent = error.message; });
+    });
+    return form;
+  }
+
+  function noDataYet(title) {
+    openDialog(title, [
+      p(storedSession
+        ? "Vi har ikke gemt noget om dig. Vi gemmer først noget, når du har sagt ja til det i chatten."
+        : "Vi har ikke gemt noget om dig."),
+      browserNote(),
+      p("Knappen »Forlad siden hurtigt« fjerner alt, hvad der ligger i denne browser."),
+    ]);
+  }
+
+  document.getElementById("my-data").addEventListener("click", function () {
+    if (!profileSecret()) { noDataYet("Mine data"); return; }
+    api("GET", "/api/v1/profile").then(showMyData).catch(function (error) {
+      if (error.status === 401 || error.message.indexOf("token-") === 0) {
+        local.removeItem(SECRET_KEY);
+        noDataYet("Mine data");
+        return;
+      }
+      openDialog("Mine data", [p("Vi kunne ikke hente dine data lige nu. Prøv igen om lidt.")]);
+    });
+  });
+
+  function forgetThisBrowser() {
+    try { socket.disconnect(); } catch (e) { /* already gone */ }
+    local.removeItem(SECRET_KEY);
+    local.removeItem(SESSION_KEY);
+    session.removeItem(TRANSCRIPT_KEY);
+    accessToken = null;
+    storedSession = null;
+  }
+
   document.getElementById("delete-data").addEventListener("click", function () {
-    openDialog("Slet mine data", fromTemplate("tpl-delete-data"));
+    if (!profileSecret()) { noDataYet("Slet mine data"); return; }
+    var out = status();
+    var erase = h("button", { type: "button", class: "btn btn--akut", text: "Slet alle mine data nu" });
+    erase.addEventListener("click", function () {
+      erase.disabled = true;
+      out.textContent = "Sletter …";
+      api("DELETE", "/api/v1/profile").then(function () {
+        forgetThisBrowser();
+        var again = h("button", { type: "button", class: "btn btn--plain", text: "Start en ny samtale" });
+        again.addEventListener("click", function () { window.location.reload(); });
+        openDialog("Slet mine data", [
+          p("Dine data er slettet: samtalen, dit samtykke og dine svar. Anonym statistik bliver, " +
+            "fordi den ikke kan føres tilbage til dig."),
+          again,
+        ]);
+      }).catch(function (error) {
+        erase.disabled = false;
+        out.textContent = error.message;
+      });
+    });
+    openDialog("Slet mine data", [
+      p("Når du sletter, forsvinder din samtale, dit samtykke, dine svar og din e-mail til " +
+        "nyhedsbrevet med det samme. Er du i gang med en rådgiver, bliver samtalen afsluttet."),
+      p("Anonym statistik bliver, fordi den ikke kan føres tilbage til dig."),
+      h("div", { class: "rights-actions" }, [erase]),
+      out,
+    ]);
   });
 
   // ---- embedding: minimise, and quick exit requested by the page around us -------------------

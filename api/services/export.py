@@ -1,0 +1,140 @@
+"""Export of all of a youth's own data at once, as one JSON document.
+
+Every table that holds profile data (a `profile_id` or `conversation_id` column) must appear in
+`COVERED_TABLES` and in the document; tests/rights/test_schema_coverage.py walks the schema and
+fails when a new table is missed. Text is decrypted for the export (it is the youth's own);
+the data key itself is not exported, only which key-encryption key wraps it.
+"""
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db.models import Handoff
+from api.db.models_profiles import Profile, ProfileKey
+from api.db.models_rights import ClosedConversation, ProfileCredential
+from api.services import consent_ledger, newsletter, transcripts
+from privacy.crypto import KeyProvider
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "ung-intake-export/1"
+COVERED_TABLES = frozenset(
+    {
+        "profiles",
+        "profile_keys",
+        "transcript_entries",
+        "handoffs",
+        "consent_records",
+        "profile_credentials",
+        "newsletter_subscriptions",
+        "closed_conversations",
+    }
+)
+NOTE_DA = (
+    "Dette er alle de data, Ung Intake har om din anonyme profil. Samtalen er gemt "
+    "anonymiseret (navne, telefonnumre o.l. er erstattet) og krypteret."
+)
+
+
+class ProfileNotFoundError(LookupError):
+    """No such profile (never created, or erased)."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def export_profile(
+    session: Session, keys: KeyProvider, profile_id: str, *, now: datetime | None = None
+) -> dict[str, Any]:
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        raise ProfileNotFoundError("no such profile")
+    key_rows = session.scalars(select(ProfileKey).where(ProfileKey.profile_id == profile_id))
+    handoff_rows = session.scalars(
+        select(Handoff).where(Handoff.conversation_id == profile_id).order_by(Handoff.created_at)
+    )
+    closed = session.scalars(
+        select(ClosedConversation)
+        .where(ClosedConversation.profile_id == profile_id)
+        .order_by(ClosedConversation.closed_at)
+    )
+    credential = session.get(ProfileCredential, profile_id)
+    subscription = newsletter.status(session, keys, profile_id)
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "generated_at": _iso(now or datetime.now(UTC)),
+        "note": NOTE_DA,
+        "profile": {
+            "id": profile.id,
+            "created_at": _iso(profile.created_at),
+            "last_activity_at": _iso(profile.last_activity_at),
+        },
+        "encryption": [
+            {
+                "data_key_version": k.version,
+                "wrapped_by_kek": k.kek_id,
+                "created_at": _iso(k.created_at),
+            }
+            for k in key_rows
+        ],
+        "consents": [
+            {
+                "purposes": list(c.purposes),
+                "policy_version": c.policy_version,
+                "policy_sha256": c.policy_sha256,
+                "given_at": _iso(c.given_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+            }
+            for c in consent_ledger.history(session, profile_id)
+        ],
+        "conversations": [
+            {
+                "id": h.id,
+                "created_at": _iso(h.created_at),
+                "status": h.status,
+                "priority": h.priority,
+                "gender": h.gender,
+                "age_band": h.age_band,
+                "crisis": h.crisis,
+                "tagger_status": h.tagger_status,
+                "tags": [t.get("tag") for t in h.tags if isinstance(t, dict)],
+            }
+            for h in handoff_rows
+        ],
+        "transcript": [
+            {
+                "seq": turn.seq,
+                "role": turn.role,
+                "created_at": _iso(turn.created_at),
+                "tags": turn.tags,
+                "text": turn.text,
+            }
+            for turn in transcripts.read(session, profile_id, keys=keys)
+        ],
+        "statistics_contributions": [
+            {
+                "month": c.month,
+                "organisation_id": c.organisation_id,
+                "gender": c.gender,
+                "age_band": c.age_band,
+                "tags": list(c.tags),
+                "counted": c.counted,
+            }
+            for c in closed
+        ],
+        "newsletter": subscription,
+        "access": {
+            "browser_credential_created_at": _iso(credential.created_at) if credential else None
+        },
+    }
+    logger.info("profile exported")
+    return document
