@@ -55,7 +55,7 @@ def test_export_has_everything_of_a_populated_profile(
     policy = consent_ledger.current_policy()
     [chat_consent, newsletter_consent] = data["consents"]
     assert chat_consent["purposes"] == ["service", "statistics"]
-    assert chat_consent["policy_version"] == policy.version == "1.0"
+    assert chat_consent["policy_version"] == policy.version == "1.1"
     assert chat_consent["policy_sha256"] == policy.sha256
     assert chat_consent["given_at"] and chat_consent["withdrawn_at"] is None
     assert newsletter_consent["purposes"] == ["newsletter"]
