@@ -77,7 +77,9 @@ def _pg_db(name: str) -> Iterator[Db]:
     engine = make_engine(url)
     yield Db("postgresql", url, engine, make_sessionmaker(engine), name)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE transcript_entries, profile_keys, profiles, handoffs"))
+        connection.execute(
+            text("TRUNCATE transcript_entries, profile_keys, profiles, handoffs CASCADE")
+        )
     engine.dispose()
 
 

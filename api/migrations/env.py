@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
-from api.db import models, models_profiles  # noqa: F401  (registers the tables on Base.metadata)
+from api.db import models, models_profiles, models_queue  # noqa: F401  (registers the tables on Base.metadata)
 from api.db.base import Base
 from api.db.session import make_engine
 
