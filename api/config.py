@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # socket.io fan-out across api processes (python-socketio's AsyncRedisManager), e.g.
     # redis://127.0.0.1:6379/0. Empty: the in-process manager (one api process).
     redis_url: str = ""
+    # The Redis pub/sub channel of this deployment's socket.io messages.
+    redis_channel: str = "ung-intake-socketio"
     # Told to a youth in the queue when no counsellor is online (Danish, after "Vi har åbent").
     counselling_opening_hours: str = "alle dage kl. 14–23"
 

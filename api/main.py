@@ -95,7 +95,7 @@ def client_manager(settings: Settings) -> socketio.AsyncManager | None:
     if not settings.redis_url:
         return None
     logger.info("socket.io rooms shared through Redis")
-    return socketio.AsyncRedisManager(settings.redis_url)
+    return socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
 
 
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:

@@ -11,7 +11,8 @@ Events (client → server, each answers through the socket.io acknowledgement):
   `heartbeat`                              → {ok}        keeps the counsellor "online"
   `reauth` {token}                         → {ok}        the refreshed access token
 Server → client: `youth_message` {handoff_id, text}, `queue_changed` {}, `assigned` {handoff_id}.
-Errors are `{ok: false, error: "unauthorized" | "not_found" | "invalid"}`; never message text.
+Errors are `{ok: false, error: "unauthorized" | "not_found" | "invalid" | "not_stored"}`; a
+message is shown to the youth only after it was stored, so `not_stored` means nobody saw it.
 """
 
 import logging
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 UNAUTHORIZED = {"ok": False, "error": "unauthorized"}
 NOT_FOUND = {"ok": False, "error": "not_found"}
 INVALID = {"ok": False, "error": "invalid"}
+NOT_STORED = {"ok": False, "error": "not_stored"}
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,10 @@ class ConsoleNamespace:
             delivered = await self.relay.counsellor_message(user.counsellor_id, handoff_id, text)
         except NotHeldError:
             return NOT_FOUND
+        except Exception as exc:  # storage failed: nothing was shown to the youth, say so
+            # The type only: an exception's message or traceback could carry the text.
+            logger.error("counsellor message for %s not stored: %s", handoff_id, type(exc).__name__)
+            return NOT_STORED
         return {"ok": True, "seq": delivered.seq}
 
     async def on_typing(self, sid: str, data: Any = None) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def refused(exc: queue.QueueError) -> HTTPException:
         return HTTPException(status.HTTP_404_NOT_FOUND, "not found")
     if isinstance(exc, queue.ConflictError):
         return HTTPException(status.HTTP_409_CONFLICT, "another counsellor got there first")
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid request")
+    return HTTPException(422, "invalid request")
 
 
 def live(request: Request, action: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
