@@ -7,6 +7,7 @@ import typer
 
 from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
+from intake.feedback_cli import app as feedback_app
 from privacy.cli import anonymise
 from privacy.keys_cli import app as keys_app
 
@@ -23,6 +24,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
+app.add_typer(feedback_app, name="feedback")
 
 
 @app.callback()

@@ -189,3 +189,32 @@ def test_tag_correction_is_stored_as_feedback_with_the_anonymised_text(
         [line] = queue.export_feedback(session, keys=app.state.key_ring)
     assert line["tags"] == ["misbrug", "familie"]
     assert "drikker" in line["text"] and "22 33 44 55" not in line["text"]
+
+
+def test_intake_feedback_export_writes_json_lines(
+    app: FastAPI, client: TestClient, people: dict[str, Person], settings: Any, monkeypatch: Any
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.config import get_settings
+    from intake.cli import app as cli
+
+    handoff_id, _ = waiting_handoff(
+        app.state.sessions, app.state.key_ring, problem="jeg savner min morfar, han døde i maj"
+    )
+    rikke = login(client, people["rikke"])
+    client.post(f"/api/v1/queue/{handoff_id}/claim", headers=rikke)
+    client.post(f"/api/v1/conversations/{handoff_id}/tags", json={"tags": ["sorg"]}, headers=rikke)
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("KEY_RING", settings.key_ring.get_secret_value())
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["feedback", "export"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(raw) for raw in result.stdout.splitlines()]
+    assert line["tags"] == ["sorg"] and "savner" in line["text"]
