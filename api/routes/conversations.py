@@ -53,23 +53,18 @@ class TagCorrectionOut(BaseModel):
     has_text: bool
 
 
-def _held_item(session: SessionDep, counsellor: CurrentCounsellor, handoff_id: str) -> QueueItemOut:
-    [item] = [i for i in queue.list_queue(session, counsellor) if i.id == handoff_id]
-    return item_out(item)
-
-
 @router.get("/{handoff_id}", response_model=ConversationOut)
 def conversation(
     handoff_id: str, counsellor: CurrentCounsellor, session: SessionDep, request: Request
 ) -> ConversationOut:
     try:
-        _, turns = queue.transcript(
+        handoff, turns = queue.transcript(
             session, counsellor, handoff_id, keys=request.app.state.key_ring
         )
     except queue.QueueError as exc:
         raise refused(exc) from None
     return ConversationOut(
-        handoff=_held_item(session, counsellor, handoff_id),
+        handoff=item_out(queue.held_item(handoff)),
         transcript=[
             TurnOut(seq=t.seq, role=t.role, created_at=t.created_at, text=t.text) for t in turns
         ],

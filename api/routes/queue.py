@@ -102,5 +102,4 @@ def claim(
     if relay is not None:
         live(request, relay.claimed, handoff.conversation_id, COUNSELLOR_JOINED_DA)
     queue_changed(request)
-    [mine] = [i for i in queue.list_queue(session, counsellor) if i.id == handoff.id]
-    return item_out(mine)
+    return item_out(queue.held_item(handoff))

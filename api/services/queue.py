@@ -148,6 +148,11 @@ def list_queue(
     return items
 
 
+def held_item(handoff: Handoff) -> QueueItem:
+    """The queue item of a handoff the caller holds (no place: it is out of the queue)."""
+    return _item(handoff, now_utc(), position=None, mine=True)
+
+
 def _item(handoff: Handoff, now: datetime, *, position: int | None, mine: bool) -> QueueItem:
     created = _aware(handoff.created_at)
     return QueueItem(

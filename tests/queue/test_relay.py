@@ -3,6 +3,7 @@ youth ↔ counsellor, typing, queue news, "no counsellor online", and every mess
 (anonymised, encrypted) before it is acknowledged or passed on."""
 
 import asyncio
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.db.session import make_engine, make_sessionmaker
-from api.services import transcripts
+from api.services import accounts, transcripts
 from privacy.crypto import KeyRing
 from tests.support.api_server import serving_api
-from tests.support.oauth import bearer, console_tokens
+from tests.support.oauth import (
+    ACTION_CLIENT_ID,
+    bearer,
+    client_credentials_token,
+    console_tokens,
+)
 from tests.support.queue import ConsoleClient, Person, add_counsellor, waiting_handoff
 from tests.support.webchat_client import WebchatClient, texts
 
@@ -197,7 +203,13 @@ async def test_a_message_that_cannot_be_stored_is_neither_acknowledged_nor_relay
 
 
 async def test_console_refuses_a_connection_without_a_counsellor_token(live: Live) -> None:
-    for auth in (None, "not-a-token"):
+    secret = secrets.token_urlsafe(32)
+    with live.sessions() as session:
+        accounts.ensure_action_client(session, ACTION_CLIENT_ID, secret)
+        session.commit()
+    with httpx.Client(base_url=live.url) as client:
+        action_token = client_credentials_token(client, secret)  # type: ignore[arg-type]
+    for auth in (None, "not-a-token", action_token):
         console = ConsoleClient(live.url)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await console.connect(auth)
