@@ -127,6 +127,17 @@ def test_counsellor_claims_a_handoff_and_the_youth_gets_the_reply(
     finally:
         other.context.close()
 
+    # A reload keeps the login through a refresh, and the refresh token rotates.
+    def refresh_token() -> str:
+        value = page.evaluate("() => JSON.parse(sessionStorage.getItem('ung_console_tokens'))")
+        return str(value["refresh_token"])
+
+    before = refresh_token()
+    page.reload()
+    expect(page.locator("#who")).to_contain_text("Logget ind som")
+    expect(page.locator("#queue-summary")).not_to_be_empty()
+    assert refresh_token() != before
+
     # Log out: the refresh token is revoked and the console is back at the login.
     page.get_by_role("button", name="Log ud").click()
     expect(page.locator("#login")).to_be_visible()
