@@ -218,3 +218,21 @@ def test_intake_feedback_export_writes_json_lines(
     assert result.exit_code == 0, result.output
     [line] = [json.loads(raw) for raw in result.stdout.splitlines()]
     assert line["tags"] == ["sorg"] and "savner" in line["text"]
+
+
+def test_erasing_the_profile_takes_its_tag_corrections_with_it(
+    app: FastAPI, client: TestClient, people: dict[str, Person]
+) -> None:
+    from api.services import profiles
+
+    handoff_id, conversation = waiting_handoff(app.state.sessions, app.state.key_ring)
+    rikke = login(client, people["rikke"])
+    client.post(f"/api/v1/queue/{handoff_id}/claim", headers=rikke)
+    path = f"/api/v1/conversations/{handoff_id}/tags"
+    assert client.post(path, json={"tags": ["mobning"]}, headers=rikke).status_code == 201
+    with app.state.sessions() as session:
+        profiles.erase_profile(session, conversation)
+        session.commit()
+    with app.state.sessions() as session:
+        assert session.scalars(select(TagCorrection)).all() == []
+        assert queue.export_feedback(session, keys=app.state.key_ring) == []

@@ -50,3 +50,16 @@ def test_median_of_recent_waits_rounded_up(sqlite_db: Db, key_ring: KeyRing) -> 
         _claimed(session, handoff_ids[4], person.id, person.organisation_id, 5, now)
         session.commit()
         assert queue.estimated_wait_minutes(session, now) == 2  # median of 5,60,130,400 = 95 s
+
+
+def test_the_youth_is_told_place_estimate_and_when_nobody_is_online() -> None:
+    from api.realtime.webchat_bridge import no_counsellor_online_da, queue_position_da
+
+    assert queue_position_da(1) == (
+        "Du er den næste i køen. Bliv her, så skriver en rådgiver til dig."
+    )
+    assert "Du er nummer 3 i køen. Forventet ventetid: ca. 7 min." in queue_position_da(3, 7)
+    offline = no_counsellor_online_da("hverdage kl. 15–21")
+    assert "ingen rådgivere online" in offline and "hverdage kl. 15–21" in offline
+    for number in ("112", "70 201 201", "116 111"):
+        assert number in offline
