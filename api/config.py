@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=60)
 
+    # socket.io fan-out across api processes (python-socketio's AsyncRedisManager), e.g.
+    # redis://127.0.0.1:6379/0. Empty: the in-process manager (one api process).
+    redis_url: str = ""
+    # The Redis pub/sub channel of this deployment's socket.io messages.
+    redis_channel: str = "ung-intake-socketio"
+    # Told to a youth in the queue when no counsellor is online (Danish, after "Vi har åbent").
+    counselling_opening_hours: str = "alle dage kl. 14–23"
+
     # Origins (scheme://host[:port], comma-separated) of counselling providers' sites that may
     # embed the widget (CSP frame-ancestors) and connect to the socket.io endpoint directly
     # (rasa-webchat on their own page). Empty: same origin only.

@@ -14,11 +14,26 @@ from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
+from api.realtime.counsellor_socket import ConsoleNamespace
 from api.realtime.profile_secret import ProfileSecretHandler
 from api.realtime.webchat_bridge import WebchatBridge
-from api.routes import consents, handoffs, health, login, newsletter, oauth, pages, profile, stats
+from api.routes import (
+    consents,
+    console,
+    conversations,
+    handoffs,
+    health,
+    login,
+    newsletter,
+    oauth,
+    pages,
+    profile,
+    stats,
+)
+from api.routes import queue as queue_routes
 from api.services import retention
 from api.services.rasa_client import RasaClient
+from api.services.relay import Relay
 from intake.logging_setup import configure_logging
 from privacy.anonymiser import anonymise, warm_up
 from privacy.crypto import KeyRingError
@@ -73,6 +88,9 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(newsletter.router)
     app.include_router(stats.router)
     app.include_router(pages.router)
+    app.include_router(queue_routes.router)
+    app.include_router(conversations.router)
+    app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(
         "/vendor/socket.io",
@@ -109,19 +127,41 @@ def socket_origins(settings: Settings) -> list[str] | None:
     return [own, *(o for o in settings.allowed_origins if o != own)]
 
 
+def client_manager(settings: Settings) -> socketio.AsyncManager | None:
+    """With REDIS_URL, rooms are shared by every api process through Redis pub/sub; without
+    it (None) python-socketio keeps them in this process."""
+    if not settings.redis_url:
+        return None
+    logger.info("socket.io rooms shared through Redis")
+    return socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
+
+
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     settings = settings or get_settings()
     fastapi_app = create_fastapi(settings)
     sio = socketio.AsyncServer(
-        async_mode="asgi", cors_allowed_origins=socket_origins(settings), logger=False
+        async_mode="asgi",
+        cors_allowed_origins=socket_origins(settings),
+        logger=False,
+        client_manager=client_manager(settings),
     )
-    fastapi_app.state.webchat = WebchatBridge(
+    relay = Relay(
+        sio, fastapi_app.state.sessions, keys=fastapi_app.state.key_ring, anonymise=anonymise
+    )
+    bridge = WebchatBridge(
         sio,
         fastapi_app.state.rasa,
         fastapi_app.state.sessions,
         settings.max_message_chars,
         keys=fastapi_app.state.key_ring,
         anonymise=anonymise,
+        opening_hours=settings.counselling_opening_hours,
+        relay=relay,
+    )
+    fastapi_app.state.webchat = bridge
+    fastapi_app.state.relay = relay
+    ConsoleNamespace(
+        sio, fastapi_app.state.sessions, fastapi_app.state.auth, relay, settings.max_message_chars
     )
     fastapi_app.state.profile_secrets = ProfileSecretHandler(sio, fastapi_app.state.sessions)
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path="socket.io")

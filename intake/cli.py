@@ -7,6 +7,7 @@ import typer
 
 from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
+from intake.feedback_cli import app as feedback_app
 from intake.rights_cli import retention_app, stats_command
 from privacy.cli import anonymise
 from privacy.keys_cli import app as keys_app
@@ -25,6 +26,7 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(clients_app, name="clients")
 app.add_typer(retention_app, name="retention")
+app.add_typer(feedback_app, name="feedback")
 
 
 @app.callback()

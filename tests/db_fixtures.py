@@ -81,7 +81,7 @@ def _pg_db(name: str) -> Iterator[Db]:
             text(
                 "TRUNCATE transcript_entries, profile_keys, profiles, handoffs, consent_records, "
                 "profile_credentials, newsletter_subscriptions, closed_conversations, "
-                "stats_cells, erasure_log"
+                "stats_cells, erasure_log CASCADE"
             )
         )
     engine.dispose()

@@ -5,10 +5,16 @@ Events (the contract the unmodified rasa-webchat widget relies on):
   client → `user_uttered` {message, session_id?, customData?}
   server → `bot_uttered` {text} | {text, quick_replies} | {attachment}
 Extra events for the youth widget (rasa-webchat ignores events it does not know):
-  server → `queue_position` {position}   place in the counsellors' queue, 1 = next
+  server → `queue_position` {position, estimated_wait_minutes}   place in the counsellors'
+                                         queue, 1 = next; the estimate may be null
   server → `counsellor_typing` {typing}  the counsellor is (not) typing
 A conversation's replies go to a room named by its session id, so every tab of the same
 anonymous browser sees them.
+
+After a handoff the bot is silent: while the handoff waits, the youth is told their place (and
+that no counsellor is online, with the opening hours and emergency numbers, when that is so);
+once a counsellor has claimed it, each message is stored and then relayed to that counsellor's
+console (api/services/relay.py), and `user_uttered` is acknowledged with `{stored: true}`.
 """
 
 import logging
@@ -20,9 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.realtime.session_ids import is_valid_session_id, new_session_id
-from api.services import consent, handoffs, transcripts
+from api.services import consent, handoffs, queue, transcripts
 from api.services.rasa_client import RasaClient, RasaUnavailableError
-from api.services.webchat import BOT_UNAVAILABLE_DA, text_message, to_webchat
+from api.services.relay import CONSOLE_NAMESPACE, Relay
+from api.services.webchat import BOT_UNAVAILABLE_DA, EMERGENCY_NUMBERS_DA, text_message, to_webchat
 from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
@@ -33,10 +40,22 @@ WAITING_FOR_COUNSELLOR_DA = (
 )
 
 
-def queue_position_da(position: int) -> str:
-    if position == 1:
-        return "Du er den næste i køen. Bliv her, så skriver en rådgiver til dig."
-    return f"Du er nummer {position} i køen. Bliv her, så skriver en rådgiver til dig."
+DEFAULT_OPENING_HOURS_DA = "alle dage kl. 14–23"
+
+
+def queue_position_da(position: int, estimated_wait_minutes: int | None = None) -> str:
+    text = "Du er den næste i køen." if position == 1 else f"Du er nummer {position} i køen."
+    if estimated_wait_minutes is not None:
+        text += f" Forventet ventetid: ca. {estimated_wait_minutes} min."
+    return text + " Bliv her, så skriver en rådgiver til dig."
+
+
+def no_counsellor_online_da(opening_hours: str) -> str:
+    return (
+        "Der er ingen rådgivere online lige nu. Vi har åbent "
+        f"{opening_hours}. Du beholder din plads i køen, og din besked er gemt. "
+        + EMERGENCY_NUMBERS_DA
+    )
 
 
 def message_too_long_da(limit: int) -> str:
@@ -52,8 +71,12 @@ class WebchatBridge:
         max_message_chars: int,
         keys: KeyProvider,
         anonymise: Callable[[str], str],
+        opening_hours: str = DEFAULT_OPENING_HOURS_DA,
+        relay: Relay | None = None,
     ) -> None:
         self.sio = sio
+        self.opening_hours = opening_hours
+        self.relay = relay
         self.rasa = rasa
         self.sessions = sessions
         self.max_message_chars = max_message_chars
@@ -73,9 +96,13 @@ class WebchatBridge:
         await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", session_id, to=sid)
         # A reloaded page (or a new tab) learns at once where it is in the queue.
-        position = await run_in_threadpool(self._queue_position, session_id)
+        position, minutes = await run_in_threadpool(self._queue_position_and_wait, session_id)
         if position is not None:
-            await self.sio.emit("queue_position", {"position": position}, to=sid)
+            await self.sio.emit(
+                "queue_position",
+                {"position": position, "estimated_wait_minutes": minutes},
+                to=sid,
+            )
 
     async def _session_id(self, sid: str, data: dict[str, Any]) -> str:
         session = await self.sio.get_session(sid)
@@ -92,71 +119,111 @@ class WebchatBridge:
     async def _say(self, room: str, message: dict[str, Any]) -> None:
         await self.sio.emit("bot_uttered", message, room=room)
 
-    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+    async def on_user_uttered(self, sid: str, data: Any = None) -> dict[str, Any] | None:
         if not isinstance(data, dict) or not isinstance(data.get("message"), str):
             await self.sio.emit("bot_uttered", text_message("Jeg modtog en tom besked."), to=sid)
-            return
+            return None
         session_id = await self._session_id(sid, data)
         message = data["message"].strip()
         if not message:
-            return
+            return None
         if len(message) > self.max_message_chars:
             await self._say(session_id, text_message(message_too_long_da(self.max_message_chars)))
-            return
+            return None
         # Stored (anonymised, encrypted) before anything else happens with it, and only
         # once the youth has consented; before that nothing is written anywhere.
-        handed_off = await run_in_threadpool(self._store_youth_turn, session_id, message)
-        if handed_off:
-            await self._say(session_id, text_message(WAITING_FOR_COUNSELLOR_DA))
-            await self._send_queue_position(session_id)
-            return
+        claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        if claimant is not None:
+            if claimant.counsellor_id is not None and self.relay is not None:
+                await self.relay.youth_message(claimant, message)
+            else:
+                await self._tell_waiting(session_id, WAITING_FOR_COUNSELLOR_DA)
+                await self._send_queue_position(session_id)
+            return {"stored": True}
         try:
             replies = await self.rasa.send(session_id, message)
         except RasaUnavailableError:
             await self._say(session_id, text_message(BOT_UNAVAILABLE_DA))
-            return
+            return None
         outgoing = [m for reply in replies for m in to_webchat(reply)]
         bot_texts = [m["text"] for m in outgoing if "text" in m]
         # One trip to the database thread pool per turn: store, then read the queue place.
-        position = await run_in_threadpool(self._after_rasa_turn, session_id, bot_texts)
+        position, minutes = await run_in_threadpool(self._after_rasa_turn, session_id, bot_texts)
         for webchat_message in outgoing:
             await self._say(session_id, webchat_message)
         # The action server records a handoff during the turn; tell the youth their place
         # (in words, so rasa-webchat shows it too) and everyone waiting their new place: an
         # `akut` handoff moves ahead of the others.
         if position is not None:
-            await self._say(session_id, text_message(queue_position_da(position)))
+            await self._tell_waiting(session_id, queue_position_da(position, minutes))
             await self.broadcast_queue_positions()
+        return None
+
+    async def _tell_waiting(self, session_id: str, text: str) -> None:
+        """`text`, followed, when no counsellor who takes this handoff is online, by that news
+        with the opening hours and the emergency numbers."""
+        online = await run_in_threadpool(self._counsellor_online, session_id)
+        if not online:
+            text = f"{text} {no_counsellor_online_da(self.opening_hours)}"
+        await self._say(session_id, text_message(text))
 
     async def broadcast_queue_positions(self) -> None:
-        """Send every waiting conversation its current place. Call whenever the queue changes
-        (a handoff is created, claimed or closed)."""
-        positions = await run_in_threadpool(self._queue_positions)
+        """Send every waiting conversation its current place, and tell the consoles to refetch
+        their queue. Call whenever the queue changes (a handoff is created, claimed, released
+        or closed)."""
+        positions, minutes = await run_in_threadpool(self._queue_positions_and_wait)
         for conversation_id, position in positions.items():
-            await self.sio.emit("queue_position", {"position": position}, room=conversation_id)
+            await self.sio.emit(
+                "queue_position",
+                {"position": position, "estimated_wait_minutes": minutes},
+                room=conversation_id,
+            )
+        await self.sio.emit("queue_changed", {}, namespace=CONSOLE_NAMESPACE)
 
     async def set_counsellor_typing(self, conversation_id: str, typing: bool) -> None:
         """For the counsellor console: shows or hides the typing indicator in the widget."""
         await self.sio.emit("counsellor_typing", {"typing": typing}, room=conversation_id)
 
     async def _send_queue_position(self, session_id: str) -> None:
-        position = await run_in_threadpool(self._queue_position, session_id)
+        position, minutes = await run_in_threadpool(self._queue_position_and_wait, session_id)
         if position is not None:
-            await self.sio.emit("queue_position", {"position": position}, room=session_id)
+            await self.sio.emit(
+                "queue_position",
+                {"position": position, "estimated_wait_minutes": minutes},
+                room=session_id,
+            )
 
-    def _store_youth_turn(self, session_id: str, message: str) -> bool:
-        """Stores the youth's turn if they consented; returns whether a counsellor has it."""
+    def _store_youth_turn(self, session_id: str, message: str) -> queue.Claimant | None:
+        """Stores the youth's turn if they consented (committed before this returns); returns
+        the open handoff and who holds it (None: the bot still has the conversation)."""
         with self.sessions.begin() as session:
             if consent.has_consented(session, session_id):
                 transcripts.append(
                     session, session_id, "ungdom", message, keys=self.keys, anonymise=self.anonymise
                 )
-            return handoffs.is_handed_off(session, session_id)
+            return queue.claimant(session, session_id)
 
-    def _after_rasa_turn(self, session_id: str, bot_texts: list[str]) -> int | None:
+    def _counsellor_online(self, session_id: str) -> bool:
+        with self.sessions() as session:
+            return queue.counsellor_online_for(session, session_id)
+
+    def _queue_position_and_wait(self, session_id: str) -> tuple[int | None, int | None]:
+        with self.sessions() as session:
+            position = handoffs.queue_position(session, session_id)
+            if position is None:
+                return None, None
+            return position, queue.estimated_wait_minutes(session)
+
+    def _queue_positions_and_wait(self) -> tuple[dict[str, int], int | None]:
+        with self.sessions() as session:
+            return handoffs.queue_positions(session), queue.estimated_wait_minutes(session)
+
+    def _after_rasa_turn(
+        self, session_id: str, bot_texts: list[str]
+    ) -> tuple[int | None, int | None]:
         if bot_texts:
             self._store_bot_turns(session_id, bot_texts)
-        return self._queue_position(session_id)
+        return self._queue_position_and_wait(session_id)
 
     def _store_bot_turns(self, session_id: str, texts: list[str]) -> None:
         # Checked after Rasa answered: the consent turn itself creates the profile.
@@ -167,11 +234,3 @@ class WebchatBridge:
                 transcripts.append(
                     session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
                 )
-
-    def _queue_position(self, session_id: str) -> int | None:
-        with self.sessions() as session:
-            return handoffs.queue_position(session, session_id)
-
-    def _queue_positions(self) -> dict[str, int]:
-        with self.sessions() as session:
-            return handoffs.queue_positions(session)

@@ -1,0 +1,456 @@
+"""The counsellors' queue: who may see which handoff, atomic claims, release, transfer, close,
+tag corrections, presence and the estimated wait.
+
+Visibility: a counsellor sees a handoff only if their organisation's routing rules take it
+(`accounts.organisations_for_handoff`); a claimed or closed handoff only if they hold it.
+Everything else is "not found", so a caller cannot tell another organisation's handoff from
+one that does not exist.
+
+Claims: `UPDATE handoffs SET status='active' WHERE id=:id AND status='waiting'`. On PostgreSQL
+the second of two concurrent UPDATEs waits for the first to commit, re-checks the WHERE and
+updates nothing; SQLite serialises writers. Exactly one counsellor gets rowcount 1.
+"""
+
+import logging
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.orm import Session
+
+from api.db.models import Handoff
+from api.db.models_auth import Counsellor
+from api.db.models_profiles import TranscriptEntry
+from api.db.models_queue import CounsellorPresence, HandoffAssignment, TagCorrection
+from api.services import accounts, stats, transcripts
+from api.services.handoffs import PRIORITY_AKUT, STATUS_WAITING
+from privacy.crypto import KeyProvider
+
+logger = logging.getLogger(__name__)
+
+STATUS_ACTIVE = "active"
+STATUS_CLOSED = "closed"
+
+# How a conversation ended (ids are stable: statistics use them).
+OUTCOMES: dict[str, str] = {
+    "hjulpet": "Samtalen hjalp",
+    "henvist": "Henvist til anden hjælp",
+    "akut_henvist": "Henvist til akut hjælp (112, Livslinien, læge)",
+    "afbrudt": "Den unge forlod samtalen",
+    "ikke_relevant": "Ikke relevant / misbrug af chatten",
+}
+
+# The problem-category taxonomy (ids are stable; see DESIGN.md).
+TAXONOMY = (
+    "ensomhed", "angst", "nedtrykthed", "selvskade", "selvmordstanker", "spiseforstyrrelse",
+    "mobning", "familie", "vold_overgreb", "kaerlighed", "krop_seksualitet", "identitet",
+    "misbrug", "skole_stress", "sorg", "venskab",
+)  # fmt: skip
+
+PRESENCE_TIMEOUT = timedelta(seconds=90)
+# The estimated wait is the median wait of the last WAIT_SAMPLE claims within WAIT_WINDOW;
+# with fewer than WAIT_MIN_SAMPLES there is no estimate (better none than a made-up one).
+WAIT_SAMPLE = 20
+WAIT_WINDOW = timedelta(hours=24)
+WAIT_MIN_SAMPLES = 3
+
+
+class QueueError(Exception):
+    """Base of the refusals below; the routes map them to HTTP statuses."""
+
+
+class NotFoundError(QueueError):
+    """Not there, or not this counsellor's to see."""
+
+
+class ConflictError(QueueError):
+    """Someone else got there first (claimed, released or closed)."""
+
+
+class InvalidRequestError(QueueError):
+    """Malformed outcome, tags or transfer target."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: str
+    status: str
+    priority: str
+    crisis: bool
+    gender: str
+    age_band: str
+    tagger_status: str
+    tags: list[dict[str, Any]]
+    created_at: datetime
+    waiting_seconds: int
+    position: int | None
+    mine: bool
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who holds an open handoff (the live relay sends the youth's messages there)."""
+
+    handoff_id: str
+    conversation_id: str
+    status: str
+    counsellor_id: str | None
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes for DateTime(timezone=True): they were stored as UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _tag_ids(handoff: Handoff) -> list[str]:
+    return [str(t["tag"]) for t in handoff.tags if isinstance(t, dict) and "tag" in t]
+
+
+def routed_to(session: Session, handoff: Handoff, organisation_id: str) -> bool:
+    return organisation_id in accounts.organisations_for_handoff(
+        session, _tag_ids(handoff), handoff.age_band
+    )
+
+
+def _order() -> tuple[Any, ...]:
+    return (case((Handoff.priority == PRIORITY_AKUT, 0), else_=1), Handoff.created_at, Handoff.id)
+
+
+def list_queue(
+    session: Session, counsellor: Counsellor, now: datetime | None = None
+) -> list[QueueItem]:
+    """Waiting handoffs routed to the counsellor's organisation (akut first, then the longest
+    waiting), followed by the ones this counsellor holds."""
+    now = now or now_utc()
+    waiting = session.scalars(
+        select(Handoff).where(Handoff.status == STATUS_WAITING).order_by(*_order())
+    ).all()
+    items: list[QueueItem] = []
+    for position, handoff in enumerate(waiting, start=1):
+        if routed_to(session, handoff, counsellor.organisation_id):
+            items.append(_item(handoff, now, position=position, mine=False))
+    mine = session.scalars(
+        select(Handoff)
+        .join(HandoffAssignment, HandoffAssignment.handoff_id == Handoff.id)
+        .where(
+            Handoff.status == STATUS_ACTIVE,
+            HandoffAssignment.counsellor_id == counsellor.id,
+        )
+        .order_by(*_order())
+    ).all()
+    items.extend(_item(handoff, now, position=None, mine=True) for handoff in mine)
+    return items
+
+
+def held_item(handoff: Handoff) -> QueueItem:
+    """The queue item of a handoff the caller holds (no place: it is out of the queue)."""
+    return _item(handoff, now_utc(), position=None, mine=True)
+
+
+def _item(handoff: Handoff, now: datetime, *, position: int | None, mine: bool) -> QueueItem:
+    created = _aware(handoff.created_at)
+    return QueueItem(
+        id=handoff.id,
+        status=handoff.status,
+        priority=handoff.priority,
+        crisis=handoff.crisis,
+        gender=handoff.gender,
+        age_band=handoff.age_band,
+        tagger_status=handoff.tagger_status,
+        tags=list(handoff.tags),
+        created_at=created,
+        waiting_seconds=max(0, int((now - created).total_seconds())),
+        position=position,
+        mine=mine,
+    )
+
+
+def _assignment(session: Session, handoff_id: str) -> HandoffAssignment | None:
+    return session.get(HandoffAssignment, handoff_id)
+
+
+def held_by(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
+    """The active handoff this counsellor holds, or NotFoundError."""
+    handoff = session.get(Handoff, handoff_id)
+    assignment = _assignment(session, handoff_id)
+    if (
+        handoff is None
+        or handoff.status != STATUS_ACTIVE
+        or assignment is None
+        or assignment.counsellor_id != counsellor.id
+    ):
+        raise NotFoundError(handoff_id)
+    return handoff
+
+
+def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
+    """Atomically take a waiting handoff routed to the counsellor's organisation. Commits."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or not routed_to(session, handoff, counsellor.organisation_id):
+        raise NotFoundError(handoff_id)
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == STATUS_WAITING)
+        .values(status=STATUS_ACTIVE)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        raise ConflictError(handoff_id)
+    now = now_utc()
+    session.execute(delete(HandoffAssignment).where(HandoffAssignment.handoff_id == handoff_id))
+    session.add(
+        HandoffAssignment(
+            handoff_id=handoff_id,
+            counsellor_id=counsellor.id,
+            organisation_id=counsellor.organisation_id,
+            claimed_at=now,
+            waited_seconds=max(0, int((now - _aware(handoff.created_at)).total_seconds())),
+        )
+    )
+    session.commit()
+    session.refresh(handoff)
+    logger.info("handoff %s claimed by counsellor %s", handoff_id, counsellor.id)
+    return handoff
+
+
+def release(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
+    """Back to the queue, keeping its place (created_at is unchanged). Commits."""
+    handoff = held_by(session, counsellor, handoff_id)
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == STATUS_ACTIVE)
+        .values(status=STATUS_WAITING)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        raise ConflictError(handoff_id)
+    session.execute(delete(HandoffAssignment).where(HandoffAssignment.handoff_id == handoff_id))
+    session.commit()
+    session.refresh(handoff)
+    logger.info("handoff %s released by counsellor %s", handoff_id, counsellor.id)
+    return handoff
+
+
+def transfer(
+    session: Session, counsellor: Counsellor, handoff_id: str, to_counsellor_id: str
+) -> Handoff:
+    """Hand an active conversation to another enabled counsellor of the same organisation."""
+    handoff = held_by(session, counsellor, handoff_id)
+    target = session.get(Counsellor, to_counsellor_id)
+    if (
+        target is None
+        or target.organisation_id != counsellor.organisation_id
+        or target.disabled_at is not None
+        or target.id == counsellor.id
+    ):
+        raise InvalidRequestError("no such colleague")
+    result = session.execute(
+        update(HandoffAssignment)
+        .where(
+            HandoffAssignment.handoff_id == handoff_id,
+            HandoffAssignment.counsellor_id == counsellor.id,
+        )
+        .values(counsellor_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        raise ConflictError(handoff_id)
+    session.commit()
+    logger.info("handoff %s transferred to counsellor %s", handoff_id, target.id)
+    return handoff
+
+
+def close(session: Session, counsellor: Counsellor, handoff_id: str, outcome: str) -> Handoff:
+    if outcome not in OUTCOMES:
+        raise InvalidRequestError("unknown outcome")
+    handoff = held_by(session, counsellor, handoff_id)
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == STATUS_ACTIVE)
+        .values(status=STATUS_CLOSED)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.rollback()
+        raise ConflictError(handoff_id)
+    session.execute(
+        update(HandoffAssignment)
+        .where(HandoffAssignment.handoff_id == handoff_id)
+        .values(closed_at=now_utc(), outcome=outcome)
+    )
+    session.refresh(handoff)
+    # Statistics count the conversation in the organisation that handled it (no profile id).
+    stats.record_closed_conversation(session, handoff, organisation_id=counsellor.organisation_id)
+    session.commit()
+    logger.info("handoff %s closed with outcome %s", handoff_id, outcome)
+    return handoff
+
+
+def colleagues(session: Session, counsellor: Counsellor) -> list[Counsellor]:
+    """Enabled counsellors of the same organisation (transfer targets), without oneself."""
+    return list(
+        session.scalars(
+            select(Counsellor)
+            .where(
+                Counsellor.organisation_id == counsellor.organisation_id,
+                Counsellor.disabled_at.is_(None),
+                Counsellor.id != counsellor.id,
+            )
+            .order_by(Counsellor.display_name)
+        ).all()
+    )
+
+
+def transcript(
+    session: Session, counsellor: Counsellor, handoff_id: str, *, keys: KeyProvider
+) -> tuple[Handoff, list[transcripts.Turn]]:
+    """The stored (anonymised) transcript so far, for the counsellor holding the handoff."""
+    handoff = held_by(session, counsellor, handoff_id)
+    return handoff, transcripts.read(session, handoff.conversation_id, keys=keys)
+
+
+def _problem_entry_id(session: Session, handoff: Handoff) -> str | None:
+    """The youth's last stored turn before the handoff: the problem description the tagger
+    tagged (the text the corrected tags describe)."""
+    return session.scalar(
+        select(TranscriptEntry.id)
+        .where(
+            TranscriptEntry.profile_id == handoff.conversation_id,
+            TranscriptEntry.role == "ungdom",
+            TranscriptEntry.created_at <= handoff.created_at,
+        )
+        .order_by(TranscriptEntry.seq.desc())
+        .limit(1)
+    )
+
+
+def correct_tags(
+    session: Session, counsellor: Counsellor, handoff_id: str, tags: list[str]
+) -> TagCorrection:
+    """Store a counsellor's tags as feedback for the tagger; the handoff shows them from now
+    on (score None: a person's judgement, not a probability)."""
+    unique = list(dict.fromkeys(tags))
+    if not unique or any(tag not in TAXONOMY for tag in unique):
+        raise InvalidRequestError("tags must be taxonomy ids")
+    handoff = held_by(session, counsellor, handoff_id)
+    correction = TagCorrection(
+        handoff_id=handoff.id,
+        transcript_entry_id=_problem_entry_id(session, handoff),
+        counsellor_id=counsellor.id,
+        organisation_id=counsellor.organisation_id,
+        previous_tags=list(handoff.tags),
+        tags=unique,
+    )
+    session.add(correction)
+    handoff.tags = [{"tag": tag, "score": None} for tag in unique]
+    session.commit()
+    logger.info("tags of handoff %s corrected (%d tags)", handoff.id, len(unique))
+    return correction
+
+
+def export_feedback(session: Session, *, keys: KeyProvider) -> list[dict[str, Any]]:
+    """`{"text": anonymised, "tags": [...]}` for every correction whose text is still stored
+    (erased profiles drop out with their transcript)."""
+    rows = session.execute(
+        select(TagCorrection, TranscriptEntry)
+        .join(TranscriptEntry, TranscriptEntry.id == TagCorrection.transcript_entry_id)
+        .order_by(TagCorrection.created_at)
+    ).all()
+    out: list[dict[str, Any]] = []
+    for correction, entry in rows:
+        turns = {t.seq: t for t in transcripts.read(session, entry.profile_id, keys=keys)}
+        turn = turns.get(entry.seq)
+        if turn is not None:
+            out.append({"text": turn.text, "tags": list(correction.tags)})
+    return out
+
+
+# --- the youth's side: who holds my conversation, is anyone online, how long to wait ---------
+
+
+def claimant(session: Session, conversation_id: str) -> Claimant | None:
+    """The open handoff of a conversation and who holds it (None: no open handoff)."""
+    row = session.execute(
+        select(Handoff.id, Handoff.status, HandoffAssignment.counsellor_id)
+        .outerjoin(HandoffAssignment, HandoffAssignment.handoff_id == Handoff.id)
+        .where(
+            Handoff.conversation_id == conversation_id,
+            Handoff.status.in_((STATUS_WAITING, STATUS_ACTIVE)),
+        )
+        .order_by(Handoff.created_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    counsellor_id = row.counsellor_id if row.status == STATUS_ACTIVE else None
+    return Claimant(row.id, conversation_id, row.status, counsellor_id)
+
+
+def mark_online(session: Session, sid: str, counsellor: Counsellor) -> None:
+    row = session.get(CounsellorPresence, sid)
+    if row is None:
+        session.add(
+            CounsellorPresence(
+                sid=sid,
+                counsellor_id=counsellor.id,
+                organisation_id=counsellor.organisation_id,
+                last_seen=now_utc(),
+            )
+        )
+    else:
+        row.last_seen = now_utc()
+    session.commit()
+
+
+def mark_offline(session: Session, sid: str) -> None:
+    session.execute(delete(CounsellorPresence).where(CounsellorPresence.sid == sid))
+    session.commit()
+
+
+def counsellor_online_for(session: Session, conversation_id: str) -> bool:
+    """Whether a console of an organisation that takes this conversation's handoff is open."""
+    handoff = session.scalars(
+        select(Handoff)
+        .where(Handoff.conversation_id == conversation_id)
+        .order_by(Handoff.created_at.desc())
+        .limit(1)
+    ).first()
+    if handoff is None:
+        return False
+    organisations = accounts.organisations_for_handoff(session, _tag_ids(handoff), handoff.age_band)
+    if not organisations:
+        return False
+    online = session.scalar(
+        select(CounsellorPresence.sid)
+        .where(
+            CounsellorPresence.organisation_id.in_(organisations),
+            CounsellorPresence.last_seen > now_utc() - PRESENCE_TIMEOUT,
+        )
+        .limit(1)
+    )
+    return online is not None
+
+
+def estimated_wait_minutes(session: Session, now: datetime | None = None) -> int | None:
+    """Median wait (minutes, rounded up, at least 1) of the recent claims; None without
+    enough of them."""
+    now = now or now_utc()
+    waits = session.scalars(
+        select(HandoffAssignment.waited_seconds)
+        .where(HandoffAssignment.claimed_at > now - WAIT_WINDOW)
+        .order_by(HandoffAssignment.claimed_at.desc())
+        .limit(WAIT_SAMPLE)
+    ).all()
+    if len(waits) < WAIT_MIN_SAMPLES:
+        return None
+    median = statistics.median(waits)
+    return max(1, int(-(-median // 60)))
