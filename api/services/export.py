@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
 from api.db.models_profiles import Profile, ProfileKey
+from api.db.models_queue import HandoffAssignment, TagCorrection
 from api.db.models_rights import ClosedConversation, ProfileCredential
 from api.services import consent_ledger, newsletter, transcripts
 from privacy.crypto import KeyProvider
@@ -32,6 +33,8 @@ COVERED_TABLES = frozenset(
         "profile_credentials",
         "newsletter_subscriptions",
         "closed_conversations",
+        "handoff_assignments",
+        "tag_corrections",
     }
 )
 NOTE_DA = (
@@ -52,6 +55,17 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat()
 
 
+def _assignment(assignment: HandoffAssignment | None) -> dict[str, Any] | None:
+    if assignment is None:
+        return None
+    return {
+        "claimed_at": _iso(assignment.claimed_at),
+        "waited_seconds": assignment.waited_seconds,
+        "closed_at": _iso(assignment.closed_at),
+        "outcome": assignment.outcome,
+    }
+
+
 def export_profile(
     session: Session, keys: KeyProvider, profile_id: str, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -59,8 +73,27 @@ def export_profile(
     if profile is None:
         raise ProfileNotFoundError("no such profile")
     key_rows = session.scalars(select(ProfileKey).where(ProfileKey.profile_id == profile_id))
-    handoff_rows = session.scalars(
-        select(Handoff).where(Handoff.conversation_id == profile_id).order_by(Handoff.created_at)
+    handoff_rows = list(
+        session.scalars(
+            select(Handoff)
+            .where(Handoff.conversation_id == profile_id)
+            .order_by(Handoff.created_at)
+        )
+    )
+    handoff_ids = [h.id for h in handoff_rows]
+    # Who handled the case is the organisation's business; the youth sees when and how.
+    assignments = {
+        a.handoff_id: a
+        for a in session.scalars(
+            select(HandoffAssignment).where(HandoffAssignment.handoff_id.in_(handoff_ids))
+        )
+    }
+    corrections = list(
+        session.scalars(
+            select(TagCorrection)
+            .where(TagCorrection.handoff_id.in_(handoff_ids))
+            .order_by(TagCorrection.created_at)
+        )
     )
     closed = session.scalars(
         select(ClosedConversation)
@@ -107,6 +140,16 @@ def export_profile(
                 "crisis": h.crisis,
                 "tagger_status": h.tagger_status,
                 "tags": [t.get("tag") for t in h.tags if isinstance(t, dict)],
+                "counsellor": _assignment(assignments.get(h.id)),
+                "tag_corrections": [
+                    {
+                        "previous_tags": list(c.previous_tags),
+                        "tags": list(c.tags),
+                        "corrected_at": _iso(c.created_at),
+                    }
+                    for c in corrections
+                    if c.handoff_id == h.id
+                ],
             }
             for h in handoff_rows
         ],
