@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from api.deps import CurrentCounsellor, SessionDep
 from api.services import queue
 from api.services.relay import COUNSELLOR_JOINED_DA
+from tagging.taxonomy import TAG_IDS
 
 router = APIRouter(prefix="/api/v1/queue", tags=["queue"])
 
@@ -87,7 +88,7 @@ def list_queue(counsellor: CurrentCounsellor, session: SessionDep) -> QueueOut:
 
 @router.get("/vocabulary", response_model=VocabularyOut)
 def vocabulary(counsellor: CurrentCounsellor) -> VocabularyOut:
-    return VocabularyOut(outcomes=queue.OUTCOMES, tags=list(queue.TAXONOMY))
+    return VocabularyOut(outcomes=queue.OUTCOMES, tags=list(TAG_IDS))
 
 
 @router.post("/{handoff_id}/claim", response_model=QueueItemOut)

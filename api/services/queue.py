@@ -27,6 +27,7 @@ from api.db.models_queue import CounsellorPresence, HandoffAssignment, TagCorrec
 from api.services import accounts, stats, transcripts
 from api.services.handoffs import PRIORITY_AKUT, STATUS_WAITING
 from privacy.crypto import KeyProvider
+from tagging.taxonomy import TAG_IDS
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,6 @@ OUTCOMES: dict[str, str] = {
     "ikke_relevant": "Ikke relevant / misbrug af chatten",
 }
 
-# The problem-category taxonomy (ids are stable; see DESIGN.md).
-TAXONOMY = (
-    "ensomhed", "angst", "nedtrykthed", "selvskade", "selvmordstanker", "spiseforstyrrelse",
-    "mobning", "familie", "vold_overgreb", "kaerlighed", "krop_seksualitet", "identitet",
-    "misbrug", "skole_stress", "sorg", "venskab",
-)  # fmt: skip
 
 PRESENCE_TIMEOUT = timedelta(seconds=90)
 # The estimated wait is the median wait of the last WAIT_SAMPLE claims within WAIT_WINDOW;
@@ -339,7 +334,7 @@ def correct_tags(
     """Store a counsellor's tags as feedback for the tagger; the handoff shows them from now
     on (score None: a person's judgement, not a probability)."""
     unique = list(dict.fromkeys(tags))
-    if not unique or any(tag not in TAXONOMY for tag in unique):
+    if not unique or any(tag not in TAG_IDS for tag in unique):
         raise InvalidRequestError("tags must be taxonomy ids")
     handoff = held_by(session, counsellor, handoff_id)
     correction = TagCorrection(

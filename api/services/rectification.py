@@ -15,28 +15,9 @@ from sqlalchemy.orm import Session
 from api.db.models_profiles import TranscriptEntry
 from api.services import stats
 from intake.demographics import AgeBand, Gender
+from tagging.taxonomy import TAG_IDS
 
 logger = logging.getLogger(__name__)
-
-# Problem-category ids (stable; DESIGN.md "Problem-category taxonomy").
-TAG_IDS = (
-    "ensomhed",
-    "angst",
-    "nedtrykthed",
-    "selvskade",
-    "selvmordstanker",
-    "spiseforstyrrelse",
-    "mobning",
-    "familie",
-    "vold_overgreb",
-    "kaerlighed",
-    "krop_seksualitet",
-    "identitet",
-    "misbrug",
-    "skole_stress",
-    "sorg",
-    "venskab",
-)
 
 
 class InvalidCorrectionError(ValueError):
