@@ -39,6 +39,9 @@ _FLOOR = (
 _ADDRESS = re.compile(
     rf"(?<![\w])(?P<street>{_STREET})\s+(?P<number>{_NUMBER})(?![\d]){_FLOOR}", re.I
 )
+# A street suffix followed by a house number: what every _ADDRESS match must contain. A cheap
+# search for it first spares most messages the backtracking-heavy full pattern.
+_SUFFIX_THEN_NUMBER = re.compile(rf"(?:{_SUFFIX})\s+\d", re.I)
 _LIVE_CUE = re.compile(
     rf"\b(?:bor|boede|bo|flytter|flyttede|flyttet|adresse|adressen)\s+(?:på|i|ved|til|er|:)?\s*"
     rf"(?P<street>{_STREET})(?![\wæøå])",
@@ -145,7 +148,7 @@ def _trim_lead(street: str, lexicon: Lexicon) -> int:
 
 
 def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
-    if any(ch.isdigit() for ch in text):
+    if _SUFFIX_THEN_NUMBER.search(text):
         for m in _ADDRESS.finditer(text):
             start = m.start("street") + _trim_lead(m.group("street"), lexicon)
             if not _is_street_word(text[start : m.end("street")]):

@@ -36,6 +36,8 @@ _SCHOOL_WORD = (
 _SCHOOL = re.compile(
     rf"(?P<name>(?:[\wæøåÆØÅé.'-]+\s+){{1,3}})(?P<word>{_SCHOOL_WORD})(?![\wæøå])", re.I
 )
+# The school word as a word of its own after a space: what every _SCHOOL match must contain.
+_SCHOOL_WORD_ALONE = re.compile(rf"\s(?:{_SCHOOL_WORD})(?![\wæøå])", re.I)
 _COMPOUND = re.compile(
     r"(?<![\wæøå-])(?P<prefix>[\wæøåÆØÅé]+?)(?P<word>skolen|skole|gymnasiet|gymnasium)(?![\wæøå])",
     re.I,
@@ -188,7 +190,8 @@ def _name_start(words: list[str], lexicon: Lexicon) -> int:
 
 
 def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
-    for m in _SCHOOL.finditer(text):
+    school_matches = _SCHOOL.finditer(text) if _SCHOOL_WORD_ALONE.search(text) else iter(())
+    for m in school_matches:
         words = m.group("name").split()
         keep = _name_start(words, lexicon)
         if keep == 0:
