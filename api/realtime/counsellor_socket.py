@@ -159,7 +159,7 @@ class ConsoleNamespace:
             return NOT_FOUND
         except Exception as exc:  # storage failed: nothing was shown to the youth, say so
             # The type only: an exception's message or traceback could carry the text.
-            logger.error("counsellor message for %s not stored: %s", handoff_id, type(exc).__name__)
+            logger.error("counsellor turn for %s not stored: %s", handoff_id, type(exc).__name__)
             return NOT_STORED
         return {"ok": True, "seq": delivered.seq}
 

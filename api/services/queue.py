@@ -184,20 +184,26 @@ def held_by(session: Session, counsellor: Counsellor, handoff_id: str) -> Handof
     return handoff
 
 
-def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
-    """Atomically take a waiting handoff routed to the counsellor's organisation. Commits."""
-    handoff = session.get(Handoff, handoff_id)
-    if handoff is None or not routed_to(session, handoff, counsellor.organisation_id):
-        raise NotFoundError(handoff_id)
+def _move(session: Session, handoff_id: str, from_status: str, to_status: str) -> None:
+    """The one conditional UPDATE every state change goes through: of two concurrent callers,
+    exactly one sees rowcount 1; the other gets ConflictError and its transaction rolled back."""
     result = session.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == STATUS_WAITING)
-        .values(status=STATUS_ACTIVE)
+        .where(Handoff.id == handoff_id, Handoff.status == from_status)
+        .values(status=to_status)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
         session.rollback()
         raise ConflictError(handoff_id)
+
+
+def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
+    """Atomically take a waiting handoff routed to the counsellor's organisation. Commits."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or not routed_to(session, handoff, counsellor.organisation_id):
+        raise NotFoundError(handoff_id)
+    _move(session, handoff_id, STATUS_WAITING, STATUS_ACTIVE)
     now = now_utc()
     session.execute(delete(HandoffAssignment).where(HandoffAssignment.handoff_id == handoff_id))
     session.add(
@@ -218,15 +224,7 @@ def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
 def release(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
     """Back to the queue, keeping its place (created_at is unchanged). Commits."""
     handoff = held_by(session, counsellor, handoff_id)
-    result = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == STATUS_ACTIVE)
-        .values(status=STATUS_WAITING)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        session.rollback()
-        raise ConflictError(handoff_id)
+    _move(session, handoff_id, STATUS_ACTIVE, STATUS_WAITING)
     session.execute(delete(HandoffAssignment).where(HandoffAssignment.handoff_id == handoff_id))
     session.commit()
     session.refresh(handoff)
@@ -268,15 +266,7 @@ def close(session: Session, counsellor: Counsellor, handoff_id: str, outcome: st
     if outcome not in OUTCOMES:
         raise InvalidRequestError("unknown outcome")
     handoff = held_by(session, counsellor, handoff_id)
-    result = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.status == STATUS_ACTIVE)
-        .values(status=STATUS_CLOSED)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        session.rollback()
-        raise ConflictError(handoff_id)
+    _move(session, handoff_id, STATUS_ACTIVE, STATUS_CLOSED)
     session.execute(
         update(HandoffAssignment)
         .where(HandoffAssignment.handoff_id == handoff_id)

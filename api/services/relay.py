@@ -76,7 +76,7 @@ class Relay:
         )
         await self.sio.emit("counsellor_typing", {"typing": False}, room=conversation_id)
         await self.sio.emit("bot_uttered", text_message(text), room=conversation_id)
-        logger.info("counsellor message relayed for handoff %s (seq %d)", handoff_id, seq)
+        logger.info("counsellor turn relayed for handoff %s (seq %d)", handoff_id, seq)
         return Delivered(handoff_id, seq)
 
     def _store_counsellor_turn(
