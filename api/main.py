@@ -51,8 +51,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             upgrade_to_head(engine)
-        with app.state.sessions.begin() as session:
-            ensure_widget_client(session)
+        ensure_widget_client(app.state.sessions)
         await asyncio.to_thread(warm_up)
         job = (
             asyncio.create_task(_retention_job(app, settings.retention_job_interval_seconds))

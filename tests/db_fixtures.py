@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import api.db.models  # noqa: F401  (registers every table on Base.metadata)
+from api.db.base import Base
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
 from privacy.crypto import KeyRing
@@ -76,14 +78,10 @@ def _pg_db(name: str) -> Iterator[Db]:
     url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
     engine = make_engine(url)
     yield Db("postgresql", url, engine, make_sessionmaker(engine), name)
+    # Every table the models know, so a table added later cannot leak rows into the next test.
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "TRUNCATE transcript_entries, profile_keys, profiles, handoffs, consent_records, "
-                "profile_credentials, newsletter_subscriptions, closed_conversations, "
-                "stats_cells, erasure_log CASCADE"
-            )
-        )
+        connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     engine.dispose()
 
 

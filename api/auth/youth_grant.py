@@ -22,7 +22,8 @@ from authlib.oauth2.rfc6749.errors import (
     InvalidScopeError,
     UnauthorizedClientError,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.auth import scopes as scope_names
 from api.db.models_auth import OAuthClient
@@ -63,22 +64,34 @@ class ProfileSecretGrant(grants.BaseGrant, grants.TokenEndpointMixin):
         return 200, token, self.TOKEN_RESPONSE_HEADER
 
 
-def ensure_widget_client(session: Session) -> bool:
-    """Idempotent: the public `widget` client, allowed only this grant and `profile:self`."""
-    client = session.get(OAuthClient, WIDGET_CLIENT_ID)
-    if client is not None:
+def ensure_widget_client(sessions: sessionmaker[Session]) -> bool:
+    """Idempotent: the public `widget` client, allowed only this grant and `profile:self`.
+
+    Safe when several api processes start at once against one database (True only for the
+    process whose insert won)."""
+    with sessions() as session:
+        if session.get(OAuthClient, WIDGET_CLIENT_ID) is not None:
+            return False
+    return insert_widget_client(sessions)
+
+
+def insert_widget_client(sessions: sessionmaker[Session]) -> bool:
+    try:
+        with sessions.begin() as session:
+            session.add(
+                OAuthClient(
+                    client_id=WIDGET_CLIENT_ID,
+                    name="Chatvindue (ungdom)",
+                    secret_hash=None,
+                    token_endpoint_auth_method="none",  # noqa: S106  (public client)
+                    grant_types=[GRANT_TYPE],
+                    redirect_uris=[],
+                    scopes=scope_names.PROFILE_SELF,
+                )
+            )
+    except IntegrityError:
+        # Another api process inserted it between our look and our insert: same row, done.
+        logger.info("oauth client %s provisioned by another process", WIDGET_CLIENT_ID)
         return False
-    session.add(
-        OAuthClient(
-            client_id=WIDGET_CLIENT_ID,
-            name="Chatvindue (ungdom)",
-            secret_hash=None,
-            token_endpoint_auth_method="none",  # noqa: S106  (public client)
-            grant_types=[GRANT_TYPE],
-            redirect_uris=[],
-            scopes=scope_names.PROFILE_SELF,
-        )
-    )
-    session.flush()
     logger.info("oauth client %s provisioned", WIDGET_CLIENT_ID)
     return True
