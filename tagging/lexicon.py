@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from tagging.alternation import factor
 from tagging.context import ClauseIndex, is_negated, is_other_person
 from tagging.crisis import OUTCOMES, crisis_analysis
 from tagging.features import normalise
@@ -668,9 +669,38 @@ TOPIC_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The plain per-tag patterns: the definition, kept for tests and for reading.
 _COMPILED: tuple[re.Pattern[str], ...] = tuple(
     re.compile(r"(?<!\w)(?:" + "|".join(TOPIC_PATTERNS[tag]) + ")") for tag in TAG_IDS
 )
+# The fast path finds the same matches in one scan instead of sixteen: a gate over all tags'
+# alternatives (factored by first letters) stops only at word starts where some tag matches;
+# there one anchored pattern of sixteen optional lookaheads says which tags match and how far.
+_GATE = re.compile(r"(?<!\w)(?=" + factor(p for tag in TAG_IDS for p in TOPIC_PATTERNS[tag]) + ")")
+_GROUPS = tuple(f"t{i}" for i in range(len(TAG_IDS)))
+_AT = re.compile(
+    "".join(
+        f"(?:(?=(?P<{g}>{factor(TOPIC_PATTERNS[tag])}))|)"
+        for g, tag in zip(_GROUPS, TAG_IDS, strict=True)
+    )
+)
+
+
+def topic_matches(text: str) -> list[tuple[int, int]]:
+    """(tag index, start) of every lexicon match, as `_COMPILED[i].finditer` would find them
+    (non-overlapping within a tag, leftmost first), in one scan of the text."""
+    ends = [0] * len(TAG_IDS)
+    out: list[tuple[int, int]] = []
+    for gate in _GATE.finditer(text):
+        pos = gate.start()
+        at = _AT.match(text, pos)
+        if at is None:  # pragma: no cover - the pattern always matches (all groups optional)
+            continue
+        for i, found in enumerate(at.group(*_GROUPS)):
+            if found is not None and pos >= ends[i]:
+                ends[i] = pos + max(len(found), 1)
+                out.append((i, pos))
+    return out
 
 
 # Tags about the writer's own inner state, where "min veninde ..." moves the evidence to
@@ -702,16 +732,15 @@ def topic_counts(text: str) -> list[float]:
     out = [0.0] * (3 * n)
     index = ClauseIndex.of(text)
     personal = _PERSONAL_INDEX
-    # One scan of the whole text per tag; each match is then judged within its own clause.
-    for i, pattern in enumerate(_COMPILED):
-        for m in pattern.finditer(text):
-            clause, pos = index.at(m.start())
-            if i in personal and is_other_person(clause, pos):
-                out[n + i] += 1
-            elif is_negated(clause, pos):
-                out[2 * n + i] += 1
-            else:
-                out[i] += 1
+    # One scan of the whole text; each match is then judged within its own clause.
+    for i, start in topic_matches(text):
+        clause, pos = index.at(start)
+        if i in personal and is_other_person(clause, pos):
+            out[n + i] += 1
+        elif is_negated(clause, pos):
+            out[2 * n + i] += 1
+        else:
+            out[i] += 1
     return out
 
 
