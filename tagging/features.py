@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+
+from tagging.vectorizer import FastTfidfVectorizer
 
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
@@ -99,7 +100,7 @@ def tokenize(text: str) -> list[str]:
 def build_features() -> FeatureUnion:
     """Word 1-2 grams on normalised text plus character 2-5 grams on ASCII-folded text, both
     sublinear TF-IDF."""
-    word = TfidfVectorizer(
+    word = FastTfidfVectorizer(
         preprocessor=normalise,
         tokenizer=tokenize,
         token_pattern=None,
@@ -108,7 +109,7 @@ def build_features() -> FeatureUnion:
         sublinear_tf=True,
         min_df=1,
     )
-    char = TfidfVectorizer(
+    char = FastTfidfVectorizer(
         preprocessor=ascii_fold,
         analyzer="char_wb",
         lowercase=False,

@@ -1,9 +1,10 @@
 """The tagger's estimator and its decision rule.
 
 Pipeline: normalised text -> [word 1-2-gram TF-IDF | char 2-5-gram TF-IDF | topic lexicon
-counts] -> one-vs-rest LinearSVC per tag with sigmoid calibration (so scores are
-probabilities a counsellor can read). A tag is set when its probability passes the tag's own
-threshold (chosen by cross-validation); a crisis tag is also set when the crisis lexicon fires.
+counts] -> one-vs-rest logistic regression per tag (fitted on log-loss without class weights,
+so scores are probabilities a counsellor can read). A tag is set when its probability passes
+the tag's own threshold (chosen by cross-validation); a crisis tag is also set when the
+crisis lexicon fires.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from tagging.crisis import crisis_hits
 from tagging.features import build_features, normalise
@@ -41,17 +41,23 @@ ANY_CRISIS = "_crisis_any"
 COLUMNS: tuple[str, ...] = (*TAG_IDS, ANY_CRISIS)
 
 
+# Inverse regularisation strength (chosen by out-of-fold macro-F1; 10-30 score alike).
+C = 30.0
+
+
 def build_pipeline(seed: int) -> Pipeline:
     features = build_features()
     union = FeatureUnion(
         [*features.transformer_list, ("lexicon", LexiconFeatures())],
         transformer_weights={"word": 1.0, "char": 1.0, "lexicon": 1.0},
     )
-    svc = LinearSVC(C=0.5, class_weight="balanced", random_state=seed, max_iter=5000)
-    # ensemble=False: one SVC per tag plus a sigmoid fitted on its 3-fold predictions; as
-    # accurate here as averaging three SVCs, and a third of the work at prediction time.
-    calibrated = CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
-    clf = OneVsRestClassifier(calibrated)
+    # Logistic regression rather than a calibrated LinearSVC: the same out-of-fold macro-F1
+    # (within 0.005), one fit per tag instead of four, and its log-loss fit already gives
+    # probabilities. No class weights: they would inflate the probabilities of rare tags, and
+    # the per-tag thresholds chosen by cross-validation already balance recall and precision.
+    clf = OneVsRestClassifier(
+        LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=seed)
+    )
     return Pipeline([("features", union), ("clf", clf)])
 
 

@@ -34,8 +34,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "tagging.features.normalise",
         "tagging.features.tokenize",
         "tagging.lexicon.LexiconFeatures",
-        "sklearn.calibration._CalibratedClassifier",
-        "sklearn.calibration._SigmoidCalibration",
+        "tagging.vectorizer.FastTfidfVectorizer",
     }
 )
 

@@ -1,0 +1,75 @@
+"""TF-IDF with a faster transform: the same matrix as scikit-learn's, built with less Python.
+
+Prediction spends most of its time turning text into n-gram counts. scikit-learn's
+`CountVectorizer` looks up every n-gram in a try/except block and keeps a per-document dict of
+counts; its character n-grams are cut one slice at a time in a while loop. Here the lookups
+are one `map(vocabulary.get, ...)` per document, counts are summed by scipy when the sparse
+matrix is built, and character n-grams are cut with one list comprehension per word and
+length. Fitting is scikit-learn's own. A test checks that both give the same matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+
+def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's `char_wb` n-grams: per word padded with one space each side; a word
+    shorter than n is counted once, whole."""
+    grams: list[str] = []
+    for word in text.split():
+        w = f" {word} "
+        size = len(w)
+        for n in range(min_n, max_n + 1):
+            if size <= n:
+                grams.append(w)
+                break
+            grams.extend([w[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
+def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's `char` n-grams of a text whose white space is already single spaces."""
+    size = len(text)
+    grams: list[str] = []
+    for n in range(min_n, min(max_n, size) + 1):
+        grams.extend([text[i : i + n] for i in range(size - n + 1)])
+    return grams
+
+
+class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
+    """`TfidfVectorizer` whose transform is faster and gives the same matrix."""
+
+    def _char_wb_ngrams(self, text_document: str) -> list[str]:
+        min_n, max_n = self.ngram_range
+        return char_wb_ngrams(text_document, min_n, max_n)
+
+    def _char_ngrams(self, text_document: str) -> list[str]:
+        min_n, max_n = self.ngram_range
+        return char_ngrams(self._white_spaces.sub(" ", text_document), min_n, max_n)
+
+    def transform(self, raw_documents: Iterable[str]) -> Any:
+        check_is_fitted(self, "vocabulary_")
+        analyze = self.build_analyzer()
+        lookup = self.vocabulary_.get
+        indices: list[int] = []
+        indptr = [0]
+        for doc in raw_documents:
+            indices.extend([j for j in map(lookup, analyze(doc)) if j is not None])
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix(
+            (
+                np.ones(len(indices), dtype=self.dtype),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64 if indptr[-1] > 2**31 - 1 else np.int32),
+            ),
+            shape=(len(indptr) - 1, len(self.vocabulary_)),
+        )
+        counts.sum_duplicates()  # also sorts the indices, as scikit-learn's counts are
+        return self._tfidf.transform(counts, copy=False)
