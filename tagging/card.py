@@ -135,6 +135,15 @@ def render_card(metadata: dict[str, Any]) -> str:
         f"Data: {d['n_train']} training messages (hash `{d['train_hash']}`), fixed test split "
         f"of {d['n_test']} messages (hash `{d['test_hash']}`), never trained on.",
     ]
+    model = metadata.get("model")
+    if model:
+        lines.append(
+            f"Model: {model['estimator']} {model['params']} over word "
+            f"{'-'.join(map(str, model['word_ngrams']))}-gram and character "
+            f"{'-'.join(map(str, model['char_ngrams']))}-gram ({model['char_analyzer']}) TF-IDF "
+            f"plus topic-lexicon and crisis-rule features; block weights "
+            f"{model['feature_weights']}."
+        )
     if d.get("feedback"):
         fb = d["feedback"]
         lines.append(

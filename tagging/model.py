@@ -61,6 +61,21 @@ def build_pipeline(seed: int) -> Pipeline:
     return Pipeline([("features", union), ("clf", clf)])
 
 
+def describe(pipeline: Pipeline) -> dict[str, Any]:
+    """The recipe in a few fields, for the artefact metadata and the model card."""
+    union = pipeline.named_steps["features"]
+    est = pipeline.named_steps["clf"].estimator
+    parts = dict(union.transformer_list)
+    return {
+        "estimator": f"one-vs-rest {type(est).__name__}",
+        "params": {k: v for k, v in est.get_params().items() if k in ("C", "class_weight")},
+        "word_ngrams": list(parts["word"].ngram_range),
+        "char_ngrams": list(parts["char"].ngram_range),
+        "char_analyzer": parts["char"].analyzer,
+        "feature_weights": dict(union.transformer_weights or {}),
+    }
+
+
 def label_matrix(tag_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.int_]:
     index = {t: i for i, t in enumerate(TAG_IDS)}
     y = np.zeros((len(tag_lists), len(TAG_IDS)), dtype=np.int_)

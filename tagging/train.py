@@ -43,6 +43,7 @@ from tagging.model import (
     FloatArray,
     build_pipeline,
     decide,
+    describe,
     label_matrix,
     lexicon_matrix,
     predict_proba,
@@ -255,6 +256,7 @@ def train(
         "folds": FOLDS,
         "tags": list(TAG_IDS),
         "thresholds": fitted.thresholds,
+        "model": describe(fitted.pipeline),
         "data": {
             "corpus_hash": data_hash([*split.train, *split.test]),
             "train_hash": data_hash(train_set),

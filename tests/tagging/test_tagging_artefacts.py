@@ -30,6 +30,8 @@ def test_version_directory_holds_model_metadata_card_and_plots(trained: TrainRes
     assert meta["metrics"]["macro_f1"] == trained.metrics.macro_f1
     card = (vdir / "card.md").read_text()
     assert "macro-F1" in card and "crisis recall" in card and "pr_crisis.png" in card
+    assert meta["model"]["estimator"].startswith("one-vs-rest ")
+    assert f"Model: {meta['model']['estimator']}" in card
 
 
 def _copy(model_dir: Path, tmp_path: Path) -> Path:
