@@ -98,7 +98,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def build_features() -> FeatureUnion:
-    """Word 1-2 grams on normalised text plus character 2-5 grams on ASCII-folded text, both
+    """Word 1-2 grams on normalised text plus character 3-5 grams on ASCII-folded text, both
     sublinear TF-IDF."""
     word = FastTfidfVectorizer(
         preprocessor=normalise,
@@ -113,7 +113,7 @@ def build_features() -> FeatureUnion:
         preprocessor=ascii_fold,
         analyzer="char_wb",
         lowercase=False,
-        ngram_range=(2, 5),
+        ngram_range=(3, 5),
         sublinear_tf=True,
         min_df=2,
     )

@@ -1,6 +1,6 @@
 """The tagger's estimator and its decision rule.
 
-Pipeline: normalised text -> [word 1-2-gram TF-IDF | char 2-5-gram TF-IDF | topic lexicon
+Pipeline: normalised text -> [word 1-2-gram TF-IDF | char 3-5-gram TF-IDF | topic lexicon
 counts] -> one-vs-rest logistic regression per tag (fitted on log-loss without class weights,
 so scores are probabilities a counsellor can read). A tag is set when its probability passes
 the tag's own threshold (chosen by cross-validation); a crisis tag is also set when the
