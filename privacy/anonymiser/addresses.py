@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from privacy.anonymiser.entities import Candidate
 from privacy.anonymiser.lexicon import Lexicon
+from privacy.anonymiser.windows import start_before
 
 # Suffixes that make a street name even in lower case ("skovvej 3").
 _SUFFIX = (
@@ -40,13 +41,17 @@ _ADDRESS = re.compile(
     rf"(?<![\w])(?P<street>{_STREET})\s+(?P<number>{_NUMBER})(?![\d]){_FLOOR}", re.I
 )
 # A street suffix followed by a house number: what every _ADDRESS match must contain. A cheap
-# search for it first spares most messages the backtracking-heavy full pattern.
-_SUFFIX_THEN_NUMBER = re.compile(rf"(?:{_SUFFIX})\s+\d", re.I)
+# search for it first (in the lower-cased text: a case-insensitive alternation is ~6x slower)
+# spares most messages the backtracking-heavy full pattern.
+_SUFFIX_THEN_NUMBER = re.compile(rf"(?:{_SUFFIX})\s+\d")
+_DIGIT = re.compile(r"\d")
 _LIVE_CUE = re.compile(
     rf"\b(?:bor|boede|bo|flytter|flyttede|flyttet|adresse|adressen)\s+(?:på|i|ved|til|er|:)?\s*"
     rf"(?P<street>{_STREET})(?![\wæøå])",
     re.I,
 )
+# The start of every cue word of _LIVE_CUE: a cheap search before the full pattern.
+_LIVE_WORD = re.compile(r"\b(?:bo|flytte|adresse)", re.I)
 # Lower-case compounds that end like a street but are ordinary words.
 _NOT_STREETS = frozenset(
     [
@@ -147,9 +152,26 @@ def _trim_lead(street: str, lexicon: Lexicon) -> int:
     return pos
 
 
+def _street_window(text: str) -> int | None:
+    """Where an _ADDRESS match can start, or None if none can exist. Every match holds a
+    street suffix and a house number; up to three name words (one may be "H. C.") come
+    before the street word, so a match starts at most five whitespace runs before the first
+    suffix-number pair (six are allowed for margin)."""
+    if _DIGIT.search(text) is None:
+        return None
+    low = text.lower()
+    first = _SUFFIX_THEN_NUMBER.search(low)
+    if first is None:
+        return None
+    if len(low) != len(text):  # a character that lower-cases to two: offsets differ
+        return 0
+    return start_before(text, first.start(), 6)
+
+
 def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
-    if _SUFFIX_THEN_NUMBER.search(text):
-        for m in _ADDRESS.finditer(text):
+    window = _street_window(text)
+    if window is not None:
+        for m in _ADDRESS.finditer(text, window):
             start = m.start("street") + _trim_lead(m.group("street"), lexicon)
             if not _is_street_word(text[start : m.end("street")]):
                 continue
@@ -157,6 +179,8 @@ def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
             while text[end - 1] in " ,":
                 end -= 1
             yield Candidate(start, end, "ADRESSE")
+    if _LIVE_WORD.search(text) is None:
+        return
     for m in _LIVE_CUE.finditer(text):
         start = m.start("street") + _trim_lead(m.group("street"), lexicon)
         if _is_street_word(text[start : m.end("street")]):

@@ -36,6 +36,21 @@ _IPV4 = re.compile(
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 
+def email_possible(text: str) -> bool:
+    """Necessary for any e-mail match: an "@", or a mail word (the spelled-out form)."""
+    return "@" in text or _MAIL_WORD.search(text) is not None
+
+
+def url_possible(text: str) -> bool:
+    """Necessary for any URL match: a dot (domain, "www.") or a scheme's "://"."""
+    return "." in text or "://" in text
+
+
+def ip_possible(text: str) -> bool:
+    """Necessary for an IPv4 (dots) or IPv6 (colons) match."""
+    return "." in text or ":" in text
+
+
 def find_email(text: str) -> Iterator[Candidate]:
     for m in _EMAIL.finditer(text):
         if "@" not in m.group() and not _MAIL_WORD.search(m.group()):
