@@ -129,16 +129,40 @@ def _is_street_word(street: str) -> bool:
     return _STRONG_LOWER.fullmatch(last.lower()) is not None
 
 
-def _trim_lead(street: str, lexicon: Lexicon) -> int:
+# Capitalised words that are not street names even mid-sentence ("kan I ...").
+_NOT_STREET_NAME_WORDS = frozenset(["i", "jeg", "vi", "du", "de", "han", "hun", "det", "den"])
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:\n"
+
+
+def _trim_lead(street: str, lexicon: Lexicon, text: str = "", start: int = 0) -> int:
     """Characters to drop from the front: the regex takes up to three words before the
-    suffix word; only capitalised non-ordinary words and street prefixes ("Ny", "Sønder",
-    "H.C.") belong to the street name."""
+    suffix word; only street prefixes ("Ny", "Sønder", "H.C.") and capitalised words belong
+    to the street name. A capitalised ordinary word belongs only when it cannot be a
+    sentence's first word, or is a place ("Amager Strandvej", "Kongens Vænge");
+    ``text``/``start`` say where ``street`` stands, to tell."""
     words = street.split()
     keep = len(words) - 1
+    offsets = []
+    pos = 0
+    for word in words:
+        pos = street.index(word, pos)
+        offsets.append(start + pos)
+        pos += len(word)
     while keep > 0:
         word = words[keep - 1]
         low = word.lower()
-        if re.fullmatch(_PREFIX, low) or (word[0].isupper() and low not in lexicon.common_words):
+        proper = word[0].isupper() and (
+            low not in lexicon.common_words
+            or (
+                low not in _NOT_STREET_NAME_WORDS
+                and (low in lexicon.places or not _sentence_initial(text, offsets[keep - 1]))
+            )
+        )
+        if re.fullmatch(_PREFIX, low) or proper:
             keep -= 1
         else:
             break
@@ -172,7 +196,8 @@ def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
     window = _street_window(text)
     if window is not None:
         for m in _ADDRESS.finditer(text, window):
-            start = m.start("street") + _trim_lead(m.group("street"), lexicon)
+            street_at = m.start("street")
+            start = street_at + _trim_lead(m.group("street"), lexicon, text, street_at)
             if not _is_street_word(text[start : m.end("street")]):
                 continue
             end = m.end()
@@ -182,7 +207,8 @@ def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
     if _LIVE_WORD.search(text) is None:
         return
     for m in _LIVE_CUE.finditer(text):
-        start = m.start("street") + _trim_lead(m.group("street"), lexicon)
+        street_at = m.start("street")
+        start = street_at + _trim_lead(m.group("street"), lexicon, text, street_at)
         if _is_street_word(text[start : m.end("street")]):
             yield Candidate(start, m.end(), "ADRESSE")
 

@@ -16,8 +16,19 @@ _AT = re.compile(r"(?<![\w.@/])@[\w](?:[\w.]*[\w])?")
 _PLATFORM = (
     r"snap(?:chat)?|insta(?:gram)?|ig|tiktok|tik\s?tok|discord|twitter|facebook|fb|kik|"
     r"telegram|twitch|youtube|yt|roblox|steam|psn|xbox|bereal|threads|wickr|minecraft|"
-    r"fortnite|brugernavn(?:et)?|username|user|gamertag|profil(?:en|navn|navnet)?|konto(?:en)?"
+    r"fortnite|brugernavn(?:et)?|username|user|gamertag|profil(?:en|navn|navnet)?|konto(?:en)?|"
+    r"sc"
 )
+# The platform named after the handle: "han hedder darkknight99 på discord". The word must
+# have a letter and look like a handle (a digit, "_", "." or "#" inside); a plain word after
+# "hedder" is left to the name finder.
+_CUED_AFTER = re.compile(
+    r"(?<![\w@.])"
+    r"(?P<handle>@?[\w][\w.#-]*[\w])\s+(?:på|paa|on|i|in)\s+"
+    rf"(?:{_PLATFORM})\b",
+    re.IGNORECASE,
+)
+_HANDLE_MARK = re.compile(r"[\d_.#]")
 _CUED = re.compile(
     rf"\b(?:{_PLATFORM})(?:\s*(?:navn|name|brugernavn|profil|id))?"
     r"(?P<sep>\s*[:=]\s*|\s+er\s+|\s+(?:der\s+|som\s+)?hedder\s+|\s+is\s+|\s*-\s*|\s+)"
@@ -34,7 +45,7 @@ _UNDERSCORE = re.compile(r"(?<![\w@.])[\w.]*[A-Za-zæøåÆØÅ0-9]_[\w.]*[\w]")
 _PLATFORM_STARTS = (
     "snap", "insta", "ig", "tik", "discord", "twitter", "facebook", "fb", "kik", "telegram",
     "twitch", "youtube", "yt", "roblox", "steam", "psn", "xbox", "bereal", "threads", "wickr",
-    "minecraft", "fortnite", "brugernavn", "user", "gamertag", "profil", "konto",
+    "minecraft", "fortnite", "brugernavn", "user", "gamertag", "profil", "konto", "sc",
 )  # fmt: skip
 _WORD = re.compile(r"\w+")
 
@@ -49,6 +60,7 @@ def find_handles(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "BRUGERNAVN")
     if _platform_word(text):
         yield from _cued(text, lexicon)
+        yield from _cued_after(text, lexicon)
     if "_" in text:
         for m in _UNDERSCORE.finditer(text):
             yield Candidate(m.start(), m.end(), "BRUGERNAVN")
@@ -61,5 +73,16 @@ def _cued(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
         if low in lexicon.common_words or low.isdigit():
             continue
         if re.fullmatch(r"[a-zæøå]+", low) and low in lexicon.name_words:
+            continue
+        yield Candidate(m.start("handle"), m.end("handle"), "BRUGERNAVN")
+
+
+def _cued_after(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
+    for m in _CUED_AFTER.finditer(text):
+        handle = m.group("handle")
+        low = handle.lower().lstrip("@")
+        if low in lexicon.common_words or not any(ch.isalpha() for ch in low):
+            continue
+        if not _HANDLE_MARK.search(handle):
             continue
         yield Candidate(m.start("handle"), m.end("handle"), "BRUGERNAVN")

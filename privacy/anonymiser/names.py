@@ -32,7 +32,8 @@ from privacy.anonymiser.lexicon import Lexicon
 # Cue phrases; the name is the word right after the phrase.
 STRONG_CUES = (
     "hedder", "heder", "hed", "hedder jeg", "navn er", "navnet er", "navn:", "kalder mig",
-    "kald mig", "kaldes", "kaldet", "kalder han sig", "kalder hun sig", "hilsen", "mvh",
+    "kald mig", "kaldes", "kaldet", "kalder han sig", "kalder hun sig", "kalder ham",
+    "kalder hende", "kaldte ham", "kaldte hende", "kalder de mig", "hilsen", "mvh",
     "kh", "knus", "fornavn er", "efternavn er",
 )  # fmt: skip
 RELATION_CUES = (
@@ -508,12 +509,12 @@ class NameFinder:
                 elif (nlow == "fra" and cap) or (nlow == "og" and after in ("jeg", "mig")):
                     is_name[i] = True
         # Names beside names: "mikkel og liv", "Emma, Freja og Asta". Only words that could
-        # join are revisited: listed names, or unknown capitalised words inside a sentence
-        # ("Asger og Villum").
+        # join are revisited: listed names, or unknown capitalised words that are not
+        # ordinary words, also at a sentence start ("Asger og Villum", "Tobbe og Malthe").
         joinable = [
             i
             for i, w in enumerate(words)
-            if (listed_of[i] or (cap_of[i] and not w.sent_start and not ambiguous_of[i]))
+            if (listed_of[i] or (cap_of[i] and not ambiguous_of[i]))
             and free_of[i]
             and len(lows[i]) >= 2
             and lows[i] not in FUNCTION_WORDS

@@ -48,6 +48,8 @@ _COMPOUND = re.compile(
 _GENERIC_PREFIXES = frozenset(
     [
         "efter",
+        "lejr",
+        "natur",
         "folke",
         "fri",
         "privat",
@@ -166,21 +168,26 @@ _DETERMINERS = frozenset(
 )
 
 
-def _name_start(words: list[str], lexicon: Lexicon) -> int:
+def _name_start(words: list[str], lexicon: Lexicon, first_initial: bool = False) -> int:
     """How many of the words before the school word belong to its name (from the right).
 
     A word belongs if it is a usual name part, not an ordinary word, or capitalised (a
     proper noun: "Københavns Åbne Gymnasium", "Det Frie Gymnasium"), but a capitalised
-    possessive at the start of a sentence ("Min skole") does not.
+    possessive at the start of a sentence ("Min skole") does not, nor a capitalised
+    ordinary word that starts the sentence ("Efter skole går jeg hjem"): ``first_initial``
+    says that ``words[0]`` starts a sentence.
     """
     count = 0
-    for word in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
         low = word.lower().strip(".")
+        capital_says_name = not (i == 0 and first_initial and count == 0)
         if (
             low in _NAME_PARTS
             or (low not in lexicon.common_words and not low.isdigit() and len(low) > 1)
             or (
                 word[0].isupper()
+                and capital_says_name
                 and low not in _DETERMINERS
                 and (low not in ("det", "den") or count > 0)
             )
@@ -189,6 +196,11 @@ def _name_start(words: list[str], lexicon: Lexicon) -> int:
         else:
             break
     return count
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:\n"
 
 
 # Every school word and compound contains one of these (lower case): a substring test spares
@@ -227,7 +239,8 @@ def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
     school_matches = _SCHOOL.finditer(text, *window) if window else iter(())
     for m in school_matches:
         words = m.group("name").split()
-        keep = _name_start(words, lexicon)
+        first_at = m.start("name") + len(m.group("name")) - len(m.group("name").lstrip())
+        keep = _name_start(words, lexicon, _sentence_initial(text, first_at))
         if keep == 0:
             continue
         # A name made only of prefix words needs capitals ("Vestre Skole", not "ny skole").
