@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from spacy.attrs import IDX, LENGTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -307,28 +308,34 @@ def build_cue_matcher(vocab: Vocab) -> PhraseMatcher:
     return matcher
 
 
-def _words(doc: Doc) -> tuple[list[_Tok], dict[int, int]]:
-    """Word tokens with their letter cores; maps spaCy token index to word index."""
+def _words(doc: Doc, text: str | None = None) -> tuple[list[_Tok], dict[int, int]]:
+    """Word tokens with their letter cores; maps spaCy token index to word index.
+
+    Token offsets come from one `Doc.to_array` call: building a spaCy `Token` object per
+    token cost more than the rules themselves. (A token's trailing whitespace is at most one
+    space: spaCy makes line breaks tokens of their own.)"""
+    if text is None:
+        text = doc.text
     words: list[_Tok] = []
     index: dict[int, int] = {}
     boundary = True
     search = _CORE.search
-    for tok in doc:
-        text = tok.text
-        m = search(text)
-        if m is None or not (text[m.start()].isalpha() or any(ch.isalpha() for ch in text)):
-            if any(ch in _BOUNDARY for ch in text) or not any(ch.isalnum() for ch in text):
+    for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
+        tok = text[idx : idx + length]
+        m = search(tok)
+        if m is None or not (tok[m.start()].isalpha() or any(ch.isalpha() for ch in tok)):
+            if any(ch in _BOUNDARY for ch in tok) or not any(ch.isalnum() for ch in tok):
                 # punctuation that ends a sentence, or an emoji: next word starts a sentence
-                if text not in {",", "-", "–", "/", "&", "+"}:
+                if tok not in {",", "-", "–", "/", "&", "+"}:
                     boundary = True
             else:
                 boundary = False
             continue
-        index[tok.i] = len(words)
+        index[i] = len(words)
         core = m.group()
-        start = tok.idx + m.start()
+        start = idx + m.start()
         words.append(_Tok(start, start + len(core), core, core.lower(), boundary))
-        boundary = text.rstrip()[-1:] in _BOUNDARY or "\n" in tok.whitespace_
+        boundary = tok.rstrip()[-1:] in _BOUNDARY
     return words, index
 
 
@@ -405,7 +412,9 @@ class NameFinder:
     ) -> list[Candidate]:
         """Names in ``doc``; ``text`` is ``doc.text`` if the caller has it (rebuilding it
         from the tokens costs as much as the rules)."""
-        words, index = _words(doc)
+        if text is None:
+            text = doc.text
+        words, index = _words(doc, text)
         if not words:
             return []
         n = len(words)
@@ -534,8 +543,6 @@ class NameFinder:
                     is_name[i] = changed = True
         # Spans: a name plus the capitalised names/surnames right after it.
         out: list[Candidate] = []
-        if text is None:
-            text = doc.text
         i = 0
         while i < n:
             if not is_name[i]:

@@ -30,6 +30,7 @@ def texts() -> list[str]:
     words = " ".join(gold).split()
     salad = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 20))) for _ in range(3000)]
     variants = [t.upper() for t in gold] + [t.title() for t in gold] + [t.lower() for t in gold]
+    variants += [t.replace(" ", "\n", 2) for t in gold]
     return gold + salad + variants
 
 
