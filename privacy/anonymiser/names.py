@@ -354,6 +354,10 @@ class NameFinder:
         self._listed_parts = names | frozenset(
             name + "s" for name in names if not lexicon.is_word(name)
         )
+        # `_ambiguous` as one set.
+        self._ambiguous_words = (
+            lexicon.name_words | lexicon.common_words | lexicon.places | NEVER_NAMES
+        )
 
     def _listed(self, low: str) -> bool:
         lex = self.lex
@@ -433,8 +437,12 @@ class NameFinder:
         lex = self.lex
         # Per-word facts, computed once: every rule below reads them.
         lows = [w.low for w in words]
-        listed_of = [self._listed(low) for low in lows]
-        ambiguous_of = [self._ambiguous(low) for low in lows]
+        listed_parts, ambiguous_words = self._listed_parts, self._ambiguous_words
+        listed_of = [
+            low in listed_parts or (("'" in low or "’" in low) and self._listed(low))
+            for low in lows
+        ]
+        ambiguous_of = [low in ambiguous_words for low in lows]
         cap_of = [_is_cap(w.text) for w in words]
         if blocked:
             free_of = [all(w.end <= b.start or w.start >= b.end for b in blocked) for w in words]
