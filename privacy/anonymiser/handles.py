@@ -47,11 +47,12 @@ _PLATFORM_STARTS = (
     "twitch", "youtube", "yt", "roblox", "steam", "psn", "xbox", "bereal", "threads", "wickr",
     "minecraft", "fortnite", "brugernavn", "user", "gamertag", "profil", "konto", "sc",
 )  # fmt: skip
-_WORD = re.compile(r"\w+")
+_PLATFORM_START = re.compile(r"\b(?:" + "|".join(_PLATFORM_STARTS) + ")")
 
 
 def _platform_word(text: str) -> bool:
-    return any(w.startswith(_PLATFORM_STARTS) for w in _WORD.findall(text.lower()))
+    """Does a word start like a platform name? (Lower-cased text, no `re.I`: much cheaper.)"""
+    return _PLATFORM_START.search(text.lower()) is not None
 
 
 def find_handles(text: str, lexicon: Lexicon) -> Iterator[Candidate]:

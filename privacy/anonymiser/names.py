@@ -322,6 +322,11 @@ def _words(doc: Doc, text: str | None = None) -> tuple[list[_Tok], dict[int, int
     search = _CORE.search
     for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
         tok = text[idx : idx + length]
+        if tok.isalpha():  # the usual case: the whole token is the word's core
+            index[i] = len(words)
+            words.append(_Tok(idx, idx + length, tok, tok.lower(), boundary))
+            boundary = False
+            continue
         m = search(tok)
         if m is None or not (tok[m.start()].isalpha() or any(ch.isalpha() for ch in tok)):
             if any(ch in _BOUNDARY for ch in tok) or not any(ch.isalnum() for ch in tok):

@@ -102,3 +102,22 @@ def test_detector_internal_checks_change_nothing(
     monkeypatch.setattr(schools, "_compound_window", lambda text, low: (0, len(text)))
     monkeypatch.setattr(handles, "_platform_word", lambda text: True)
     assert run_all() == gated
+
+
+def test_lower_cased_patterns_find_what_the_case_insensitive_ones_find(
+    texts: list[str],
+) -> None:
+    from privacy.anonymiser import addresses, handles, schools
+
+    pairs = [
+        (schools._SCHOOL_LOW, schools._SCHOOL),
+        (schools._SCHOOL_WORD_ALONE, re.compile(schools._SCHOOL_WORD_ALONE.pattern, re.I)),
+        (addresses._SUFFIX_THEN_NUMBER, re.compile(addresses._SUFFIX_THEN_NUMBER.pattern, re.I)),
+        (handles._PLATFORM_START, re.compile(handles._PLATFORM_START.pattern, re.I)),
+    ]
+    for text in texts:
+        low = text.lower()
+        for fast, reference in pairs:
+            assert [m.span() for m in fast.finditer(low)] == [
+                m.span() for m in reference.finditer(text)
+            ], (fast.pattern[:30], text)
