@@ -51,7 +51,7 @@ _LIVE_CUE = re.compile(
     re.I,
 )
 # The start of every cue word of _LIVE_CUE: a cheap search before the full pattern.
-_LIVE_WORD = re.compile(r"\b(?:bo|flytte|adresse)", re.I)
+_LIVE_WORD = re.compile(r"\b(?:bo|flytte|adresse)")  # searched in the lower-cased text
 # Lower-case compounds that end like a street but are ordinary words.
 _NOT_STREETS = frozenset(
     [
@@ -204,7 +204,7 @@ def find_addresses(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
             while text[end - 1] in " ,":
                 end -= 1
             yield Candidate(start, end, "ADRESSE")
-    if _LIVE_WORD.search(text) is None:
+    if _LIVE_WORD.search(text.lower()) is None:
         return
     for m in _LIVE_CUE.finditer(text):
         street_at = m.start("street")

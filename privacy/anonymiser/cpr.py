@@ -22,7 +22,7 @@ _CPR = re.compile(
 _CPR_GROUPED = re.compile(
     r"(?<![\d+])(?<!\d[ .-])([0-3]\d)[ .]([01]\d)[ .](\d\d)\s?[-–]?\s?\d{4}(?![\d])(?![ .-]\d)"
 )
-_CUE = re.compile(r"\b(?:cpr|personnummer|person nummer|personnr)", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:cpr|personnummer|person nummer|personnr)")  # in lower-cased text
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -34,7 +34,7 @@ def valid_date(day: int, month: int, year: int) -> bool:
 
 
 def find_cpr(text: str) -> Iterator[Candidate]:
-    cued = _CUE.search(text) is not None
+    cued = _CUE.search(text.lower()) is not None
     for m in _CPR.finditer(text):
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if cued or valid_date(day, month, year):

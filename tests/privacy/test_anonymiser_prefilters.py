@@ -107,13 +107,16 @@ def test_detector_internal_checks_change_nothing(
 def test_lower_cased_patterns_find_what_the_case_insensitive_ones_find(
     texts: list[str],
 ) -> None:
-    from privacy.anonymiser import addresses, handles, schools
+    from privacy.anonymiser import addresses, contact, cpr, handles, schools
 
     pairs = [
         (schools._SCHOOL_LOW, schools._SCHOOL),
         (schools._SCHOOL_WORD_ALONE, re.compile(schools._SCHOOL_WORD_ALONE.pattern, re.I)),
         (addresses._SUFFIX_THEN_NUMBER, re.compile(addresses._SUFFIX_THEN_NUMBER.pattern, re.I)),
         (handles._PLATFORM_START, re.compile(handles._PLATFORM_START.pattern, re.I)),
+        (contact._MAIL_WORD_LOW, contact._MAIL_WORD),
+        (addresses._LIVE_WORD, re.compile(addresses._LIVE_WORD.pattern, re.I)),
+        (cpr._CUE, re.compile(cpr._CUE.pattern, re.I)),
     ]
     for text in texts:
         low = text.lower()
