@@ -97,6 +97,7 @@ def test_detector_internal_checks_change_nothing(
     always = re.compile("")
     monkeypatch.setattr(addresses, "_street_window", lambda text: 0)
     monkeypatch.setattr(addresses, "_LIVE_WORD", always)
+    monkeypatch.setattr(addresses, "_FOUR_DIGITS", always)
     monkeypatch.setattr(schools, "_SCHOOL_HINTS", ("",))
     monkeypatch.setattr(schools, "_school_window", lambda text, low: (0, len(text)))
     monkeypatch.setattr(schools, "_compound_window", lambda text, low: (0, len(text)))
@@ -120,6 +121,8 @@ def test_lower_cased_patterns_find_what_the_case_insensitive_ones_find(
     ]
     for text in texts:
         low = text.lower()
+        first = addresses._SUFFIX_THEN_NUMBER.search(low)
+        assert (addresses.suffix_before_number(low) is None) == (first is None), text
         for fast, reference in pairs:
             assert [m.span() for m in fast.finditer(low)] == [
                 m.span() for m in reference.finditer(text)
