@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db.models_profiles import Profile, ProfileKey, TranscriptEntry
-from privacy.crypto import DataKey, DataKeyCache, DecryptionError, KeyProvider, new_data_key
+from privacy.crypto import DataKey, DecryptionError, KeyProvider, new_data_key, unwrap_data_key
 from privacy.crypto import wrap_data_key as wrap
 
 logger = logging.getLogger(__name__)
@@ -139,11 +139,6 @@ def claim_turn(session: Session, profile_id: str, now: datetime) -> TurnSlot | N
     )
 
 
-# Unwrapped data keys of this process, looked up by the wrapped blob the database just
-# returned (privacy/crypto/key_cache.py has the rules); erase_profile evicts.
-DATA_KEYS = DataKeyCache()
-
-
 def data_key(
     session: Session,
     keys: KeyProvider,
@@ -151,14 +146,12 @@ def data_key(
     version: int,
     wrapped: bytes | None = None,
 ) -> DataKey:
-    """Unwrap the profile's data key of `version` (fetched unless the caller has it, which
-    `claim_turn` does in the same statement). Always needs the wrapped key from the database:
-    the cache only saves the unwrap."""
+    """Unwrap the profile's data key of `version` (fetched unless the caller has it)."""
     if wrapped is None:
         wrapped = session.scalar(_WRAPPED_KEY, {"profile_id": profile_id, "version": version})
     if wrapped is None:
         raise ProfileKeyMissingError(f"no data key version {version} for this profile")
-    return DATA_KEYS.unwrap(keys, profile_id, version, wrapped)
+    return unwrap_data_key(keys, profile_id, version, wrapped)
 
 
 @dataclass(frozen=True)
@@ -189,7 +182,6 @@ def erase_profile(session: Session, profile_id: str) -> ErasureReceipt:
     keys_destroyed = rowcount(
         session.execute(delete(ProfileKey).where(ProfileKey.profile_id == profile_id))
     )
-    DATA_KEYS.evict(profile_id)  # and keep none for it while a concurrent turn finishes
     entries_deleted = rowcount(
         session.execute(delete(TranscriptEntry).where(TranscriptEntry.profile_id == profile_id))
     )

@@ -21,7 +21,6 @@ from privacy.crypto.errors import (
     UnknownKeyError,
 )
 from privacy.crypto.fields import FieldContext, Sealed, data_key_version_of, seal, unseal
-from privacy.crypto.key_cache import DataKeyCache
 from privacy.crypto.keyring import Kek, KeyProvider, KeyRing
 from privacy.crypto.keyring_file import (
     ReloadingKeyRing,
@@ -34,7 +33,6 @@ __all__ = [
     "CiphertextFormatError",
     "CryptoError",
     "DataKey",
-    "DataKeyCache",
     "DecryptionError",
     "FieldContext",
     "Kek",

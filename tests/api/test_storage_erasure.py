@@ -12,7 +12,6 @@ from api.db.session import make_engine, make_sessionmaker
 from api.services import transcripts
 from api.services.key_rotation import rewrap_all
 from api.services.profiles import (
-    DATA_KEYS,
     ProfileKeyMissingError,
     checkpoint_after_erasure,
     data_key,
@@ -70,24 +69,6 @@ def test_erase_profile_destroys_key_and_rows_only_of_that_profile(
     # Erasing again is harmless; a new conversation under the same id gets a new key.
     with db.sessions.begin() as session:
         assert erase_profile(session, victim).keys_destroyed == 0
-
-
-def test_erasure_empties_the_data_key_cache_of_the_profile(db: Db, key_ring: KeyRing) -> None:
-    victim, other = _profile(db, key_ring, "slet mig"), _profile(db, key_ring, "behold mig")
-
-    def cached(pid: str) -> int:
-        return sum(1 for slot in DATA_KEYS._entries if slot[0] == pid)
-
-    assert cached(victim) == 1 and cached(other) == 1  # the turns used the cache
-    with db.sessions.begin() as session:
-        erase_profile(session, victim)
-    assert cached(victim) == 0 and cached(other) == 1
-    # A new conversation under the same id gets a new key; the old one is never served.
-    with db.sessions.begin() as session:
-        transcripts.append(session, victim, "ungdom", "ny samtale", keys=key_ring, anonymise=str)
-    assert cached(victim) == 0  # erased moments ago: the new key is not kept either
-    with db.sessions() as session:
-        assert [t.text for t in transcripts.read(session, victim, keys=key_ring)] == ["ny samtale"]
 
 
 @pytest.mark.postgres
