@@ -35,11 +35,16 @@ def find_accounts(text: str) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), "KONTO")
     for m in _CARD.finditer(text):
         yield Candidate(m.start(), m.end(), "KONTO")
-    for pattern in (_REG, _KONTO):
-        for m in pattern.finditer(text):
-            yield Candidate(m.start(1), m.end(1), "KONTO")
-    cued = _BANK_CUE.search(text) is not None
+    low = text.lower()
+    # Each pattern needs its literal word; a substring test spares the case-insensitive scan.
+    for word, pattern in (("reg", _REG), ("konto", _KONTO)):
+        if word in low:
+            for m in pattern.finditer(text):
+                yield Candidate(m.start(1), m.end(1), "KONTO")
+    cued: bool | None = None
     for m in _REG_ACCOUNT.finditer(text):
         digits = sum(ch.isdigit() for ch in m.group())
+        if digits != 14 and cued is None:
+            cued = _BANK_CUE.search(text) is not None
         if digits == 14 or cued:
             yield Candidate(m.start(), m.end(), "KONTO")

@@ -17,6 +17,8 @@ _EMAIL = re.compile(
 # Spelled-out e-mails ("navn at gmail dot com") only count with a known mail domain, so
 # "kom at se" never matches.
 _MAIL_WORD = re.compile(r"\b(?:gmail|hotmail|outlook|yahoo|live|icloud|protonmail|mail)\b", re.I)
+# The same, for lower-cased text without `re.I` (the cheap check before every message).
+_MAIL_WORD_LOW = re.compile(_MAIL_WORD.pattern)
 
 _TLDS = "dk|com|net|org|io|ly|gl|app|tv|gg|eu|info|xyz|uk|link|fo|me|co|se|no|de|nu|to|be"
 # Bare domains ("instagram.com/x"); TLDs that are also Danish words (de, se, no, nu, to, be,
@@ -34,6 +36,21 @@ _IPV4 = re.compile(
     r"(?![\d])(?!\.\d)"
 )
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+
+
+def email_possible(text: str) -> bool:
+    """Necessary for any e-mail match: an "@", or a mail word (the spelled-out form)."""
+    return "@" in text or _MAIL_WORD_LOW.search(text.lower()) is not None
+
+
+def url_possible(text: str) -> bool:
+    """Necessary for any URL match: a dot (domain, "www.") or a scheme's "://"."""
+    return "." in text or "://" in text
+
+
+def ip_possible(text: str) -> bool:
+    """Necessary for an IPv4 (dots) or IPv6 (colons) match."""
+    return "." in text or ":" in text
 
 
 def find_email(text: str) -> Iterator[Candidate]:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from spacy.attrs import IDX, LENGTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -32,7 +33,8 @@ from privacy.anonymiser.lexicon import Lexicon
 # Cue phrases; the name is the word right after the phrase.
 STRONG_CUES = (
     "hedder", "heder", "hed", "hedder jeg", "navn er", "navnet er", "navn:", "kalder mig",
-    "kald mig", "kaldes", "kaldet", "kalder han sig", "kalder hun sig", "hilsen", "mvh",
+    "kald mig", "kaldes", "kaldet", "kalder han sig", "kalder hun sig", "kalder ham",
+    "kalder hende", "kaldte ham", "kaldte hende", "kalder de mig", "hilsen", "mvh",
     "kh", "knus", "fornavn er", "efternavn er",
 )  # fmt: skip
 RELATION_CUES = (
@@ -278,13 +280,24 @@ _BOUNDARY = frozenset('.!?…:;"“”»«()[]')
 _CORE = re.compile(r"[^\W\d_](?:[^\W\d_'’-]|['’-](?=[^\W\d_]))*")
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     start: int  # char offsets of the word core (punctuation and emoji stripped)
     end: int
     text: str
     low: str
     sent_start: bool
+
+
+# The words that can start a cue phrase, and the verbs that let an unknown capitalised word
+# be a name: what the necessary-condition check in `NameFinder.may_contain` looks for.
+_STRONG_TRIGGERS = frozenset(p.split()[0] for p in STRONG_CUES) | {"navn"}
+_REL_TRIGGERS = frozenset(p.split()[0] for p in RELATION_CUES)
+_STRONG_VERBS = SPEECH_VERBS - _WEAK_VERBS
+_CAP_TRIGGERS = _REL_TRIGGERS | _STRONG_VERBS
+_PARTS = re.compile(r"[-'’]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Function words are never names (the identity rule makes an exception for "Hans").
+_NOT_NAME_PARTS = FUNCTION_WORDS - {"hans"}
 
 
 def build_cue_matcher(vocab: Vocab) -> PhraseMatcher:
@@ -295,28 +308,45 @@ def build_cue_matcher(vocab: Vocab) -> PhraseMatcher:
     return matcher
 
 
-def _words(doc: Doc) -> tuple[list[_Tok], dict[int, int]]:
-    """Word tokens with their letter cores; maps spaCy token index to word index."""
+def _words(doc: Doc, text: str | None = None) -> tuple[list[_Tok], dict[int, int]]:
+    """Word tokens with their letter cores; maps spaCy token index to word index.
+
+    Token offsets come from one `Doc.to_array` call: building a spaCy `Token` object per
+    token cost more than the rules themselves. (A token's trailing whitespace is at most one
+    space: spaCy makes line breaks tokens of their own.)"""
+    if text is None:
+        text = doc.text
     words: list[_Tok] = []
     index: dict[int, int] = {}
     boundary = True
-    for tok in doc:
-        text = tok.text
-        m = _CORE.search(text)
-        if m is None or not any(ch.isalpha() for ch in text):
-            if any(ch in _BOUNDARY for ch in text) or not any(ch.isalnum() for ch in text):
+    search = _CORE.search
+    for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
+        tok = text[idx : idx + length]
+        if tok.isalpha():  # the usual case: the whole token is the word's core
+            index[i] = len(words)
+            words.append(_Tok(idx, idx + length, tok, tok.lower(), boundary))
+            boundary = False
+            continue
+        m = search(tok)
+        if m is None or not (tok[m.start()].isalpha() or any(ch.isalpha() for ch in tok)):
+            if any(ch in _BOUNDARY for ch in tok) or not any(ch.isalnum() for ch in tok):
                 # punctuation that ends a sentence, or an emoji: next word starts a sentence
-                if text not in {",", "-", "–", "/", "&", "+"}:
+                if tok not in {",", "-", "–", "/", "&", "+"}:
                     boundary = True
             else:
                 boundary = False
             continue
-        index[tok.i] = len(words)
+        index[i] = len(words)
         core = m.group()
-        start = tok.idx + m.start()
+        start = idx + m.start()
         words.append(_Tok(start, start + len(core), core, core.lower(), boundary))
-        boundary = text.rstrip()[-1:] in _BOUNDARY or "\n" in tok.whitespace_
+        boundary = tok.rstrip()[-1:] in _BOUNDARY
     return words, index
+
+
+def _is_cap(text: str) -> bool:
+    # ALL CAPS says nothing about names ("HANS MOR ER SYG").
+    return text[0].isupper() and not (len(text) > 1 and text.isupper())
 
 
 class NameFinder:
@@ -324,6 +354,15 @@ class NameFinder:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
+        # Every letter run for which `_listed` is true: names and their plain genitive.
+        names = lexicon.first_names | lexicon.surnames
+        self._listed_parts = names | frozenset(
+            name + "s" for name in names if not lexicon.is_word(name)
+        )
+        # `_ambiguous` as one set.
+        self._ambiguous_words = (
+            lexicon.name_words | lexicon.common_words | lexicon.places | NEVER_NAMES
+        )
 
     def _listed(self, low: str) -> bool:
         lex = self.lex
@@ -342,13 +381,49 @@ class NameFinder:
         return self.lex.is_word(low) or low in NEVER_NAMES
 
     def _is_cap(self, text: str) -> bool:
-        # ALL CAPS says nothing about names ("HANS MOR ER SYG").
-        return text[0].isupper() and not (len(text) > 1 and text.isupper())
+        return _is_cap(text)
+
+    def may_contain(self, text: str) -> bool:
+        """False only when ``find`` cannot return a name for ``text``: no listed name (other
+        than a function word), no strong cue, and no capital beside a relation cue or a verb
+        of speech. Set operations on the message's letter runs, so most messages without a
+        name skip the tokenizer and the per-token rules.
+
+        Every rule in ``find`` needs one of these: a listed name, a strong cue (any word that
+        is not ordinary Danish after it), a capitalised word after a relation cue, or an
+        unknown capitalised word before a verb of speech; names beside names need a first
+        name. Letter runs split at hyphens and apostrophes, so every part of a spaCy token
+        is looked at; words with a hyphen or apostrophe are also looked up whole.
+        """
+        low = text.lower()
+        parts = set(_LETTERS.findall(low))
+        if parts & _STRONG_TRIGGERS:
+            return True
+        if low != text and parts & _CAP_TRIGGERS:
+            return True
+        if not parts.isdisjoint(self._listed_parts) and (parts - _NOT_NAME_PARTS) & (
+            self._listed_parts
+        ):
+            return True
+        if "-" in low or "'" in low or "’" in low:
+            for m in _CORE.finditer(low):
+                core = m.group()
+                if _PARTS.search(core) and self._listed(core):
+                    return True
+        return False
 
     def find(
-        self, doc: Doc, matcher: PhraseMatcher, blocked: Sequence[Candidate]
+        self,
+        doc: Doc,
+        matcher: PhraseMatcher,
+        blocked: Sequence[Candidate],
+        text: str | None = None,
     ) -> list[Candidate]:
-        words, index = _words(doc)
+        """Names in ``doc``; ``text`` is ``doc.text`` if the caller has it (rebuilding it
+        from the tokens costs as much as the rules)."""
+        if text is None:
+            text = doc.text
+        words, index = _words(doc, text)
         if not words:
             return []
         n = len(words)
@@ -364,29 +439,39 @@ class NameFinder:
                         cue[wi] = label
                     break
 
-        def free(w: _Tok) -> bool:
-            return all(w.end <= b.start or w.start >= b.end for b in blocked)
-
         lex = self.lex
+        # Per-word facts, computed once: every rule below reads them.
+        lows = [w.low for w in words]
+        listed_parts, ambiguous_words = self._listed_parts, self._ambiguous_words
+        listed_of = [
+            low in listed_parts or (("'" in low or "’" in low) and self._listed(low))
+            for low in lows
+        ]
+        ambiguous_of = [low in ambiguous_words for low in lows]
+        cap_of = [_is_cap(w.text) for w in words]
+        if blocked:
+            free_of = [all(w.end <= b.start or w.start >= b.end for b in blocked) for w in words]
+        else:
+            free_of = [True] * n
+
         is_name = [False] * n
         for i, w in enumerate(words):
-            low = w.low
-            if len(low) < 2 or not free(w):
+            low = lows[i]
+            if len(low) < 2 or not free_of[i]:
                 continue
-            listed = self._listed(low)
-            ambiguous = self._ambiguous(low)
-            cap = self._is_cap(w.text)
+            listed = listed_of[i]
+            ambiguous = ambiguous_of[i]
+            cap = cap_of[i]
             kind = cue.get(i)
-            prev_low = words[i - 1].low if i > 0 and not w.sent_start else ""
-            nxt = words[i + 1] if i + 1 < n else None
+            prev_low = lows[i - 1] if i > 0 and not w.sent_start else ""
             nxt = words[i + 1] if i + 1 < n else None
             if (
                 listed
                 and i + 3 < n
-                and words[i + 1].low == "er"
-                and words[i + 2].low in _POSSESSIVES
-                and words[i + 3].low in _IDENTITY
-                and (low not in _POSSESSIVES or low == "hans")
+                and lows[i + 1] == "er"
+                and lows[i + 2] in _POSSESSIVES
+                and lows[i + 3] in _IDENTITY
+                and (low not in FUNCTION_WORDS or low == "hans")
             ):
                 is_name[i] = True
                 continue
@@ -413,8 +498,7 @@ class NameFinder:
                     and not ambiguous
                     and not w.sent_start
                     and nxt is not None
-                    and nxt.low in SPEECH_VERBS
-                    and nxt.low not in _WEAK_VERBS
+                    and nxt.low in _STRONG_VERBS
                 ):
                     is_name[i] = True
                 continue
@@ -431,10 +515,10 @@ class NameFinder:
                 continue
             if nxt is not None and not nxt.sent_start:
                 nlow = nxt.low
-                after = words[i + 2].low if i + 2 < n else ""
+                after = lows[i + 2] if i + 2 < n else ""
                 if (
                     low in lex.first_names
-                    and self._is_cap(nxt.text)
+                    and cap_of[i + 1]
                     and nlow in lex.surnames
                     and low not in NEVER_NAMES
                 ):
@@ -446,24 +530,28 @@ class NameFinder:
                     is_name[i] = not weak or (cap and after in ("sagt", "skrevet", "slået"))
                 elif (nlow == "fra" and cap) or (nlow == "og" and after in ("jeg", "mig")):
                     is_name[i] = True
-        # Names beside names: "mikkel og liv", "Emma, Freja og Asta"
-        changed = True
+        # Names beside names: "mikkel og liv", "Emma, Freja og Asta". Only words that could
+        # join are revisited: listed names, or unknown capitalised words that are not
+        # ordinary words, also at a sentence start ("Asger og Villum", "Tobbe og Malthe").
+        joinable = [
+            i
+            for i, w in enumerate(words)
+            if (listed_of[i] or (cap_of[i] and not ambiguous_of[i]))
+            and free_of[i]
+            and len(lows[i]) >= 2
+            and lows[i] not in FUNCTION_WORDS
+            and lows[i] not in _RELATIONS
+            and lows[i] not in lex.places
+            and lows[i] not in NEVER_NAMES
+        ]
+        changed = any(is_name) and bool(joinable)
         while changed:
             changed = False
-            for i, w in enumerate(words):
-                # Listed names, or unknown capitalised words inside a sentence
-                # ("Asger og Villum").
-                unknown_cap = (
-                    self._is_cap(w.text) and not w.sent_start and not self._ambiguous(w.low)
-                )
-                if is_name[i] or not (self._listed(w.low) or unknown_cap) or not free(w):
+            for i in joinable:
+                if is_name[i]:
                     continue
-                if w.low in FUNCTION_WORDS or w.low in _RELATIONS:
-                    continue
-                if w.low in lex.places or w.low in NEVER_NAMES or len(w.low) < 2:
-                    continue
-                left = i >= 2 and words[i - 1].low in ("og", "eller") and is_name[i - 2]
-                right = i + 2 < n and words[i + 1].low in ("og", "eller") and is_name[i + 2]
+                left = i >= 2 and lows[i - 1] in ("og", "eller") and is_name[i - 2]
+                right = i + 2 < n and lows[i + 1] in ("og", "eller") and is_name[i + 2]
                 if left or right:
                     is_name[i] = changed = True
         # Spans: a name plus the capitalised names/surnames right after it.
@@ -475,22 +563,22 @@ class NameFinder:
                 continue
             start, end = words[i].start, words[i].end
             j = i + 1
-            while j < n and not words[j].sent_start and free(words[j]):
+            while j < n and not words[j].sent_start and free_of[j]:
                 nxt = words[j]
-                gap = doc.text[end : nxt.start]
+                gap = text[end : nxt.start]
                 if gap.strip() not in ("", "-"):
                     break
-                nlow = nxt.low
+                nlow = lows[j]
                 surname_like = lex.is_name(nlow) and (
-                    self._is_cap(nxt.text) or (nlow in lex.surnames and not self._ambiguous(nlow))
+                    cap_of[j] or (nlow in lex.surnames and not ambiguous_of[j])
                 )
                 if (
                     is_name[j]
                     or surname_like
                     or (
-                        self._is_cap(nxt.text)
-                        and self._is_cap(words[i].text)
-                        and not self._ambiguous(nlow)
+                        cap_of[j]
+                        and cap_of[i]
+                        and not ambiguous_of[j]
                         and nlow not in lex.common_words
                     )
                 ):

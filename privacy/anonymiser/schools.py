@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from privacy.anonymiser.entities import Candidate
 from privacy.anonymiser.lexicon import Lexicon
+from privacy.anonymiser.windows import start_before
 
 _CLASS = re.compile(
     r"(?<![\w.,])(?P<grade>10|[0-9])(?P<sep>\.\s?|\s)?(?P<letter>[a-hk-z]|hf|htx|hhx|stx)(?![\wæøå])"
@@ -36,8 +37,11 @@ _SCHOOL_WORD = (
 _SCHOOL = re.compile(
     rf"(?P<name>(?:[\wæøåÆØÅé.'-]+\s+){{1,3}})(?P<word>{_SCHOOL_WORD})(?![\wæøå])", re.I
 )
+# The same pattern for the lower-cased text, without `re.I` (several times cheaper).
+_SCHOOL_LOW = re.compile(_SCHOOL.pattern)
 # The school word as a word of its own after a space: what every _SCHOOL match must contain.
-_SCHOOL_WORD_ALONE = re.compile(rf"\s(?:{_SCHOOL_WORD})(?![\wæøå])", re.I)
+# Searched in the lower-cased text (a case-insensitive alternation is several times slower).
+_SCHOOL_WORD_ALONE = re.compile(rf"\s(?:{_SCHOOL_WORD})(?![\wæøå])")
 _COMPOUND = re.compile(
     r"(?<![\wæøå-])(?P<prefix>[\wæøåÆØÅé]+?)(?P<word>skolen|skole|gymnasiet|gymnasium)(?![\wæøå])",
     re.I,
@@ -46,6 +50,8 @@ _COMPOUND = re.compile(
 _GENERIC_PREFIXES = frozenset(
     [
         "efter",
+        "lejr",
+        "natur",
         "folke",
         "fri",
         "privat",
@@ -164,21 +170,26 @@ _DETERMINERS = frozenset(
 )
 
 
-def _name_start(words: list[str], lexicon: Lexicon) -> int:
+def _name_start(words: list[str], lexicon: Lexicon, first_initial: bool = False) -> int:
     """How many of the words before the school word belong to its name (from the right).
 
     A word belongs if it is a usual name part, not an ordinary word, or capitalised (a
     proper noun: "Københavns Åbne Gymnasium", "Det Frie Gymnasium"), but a capitalised
-    possessive at the start of a sentence ("Min skole") does not.
+    possessive at the start of a sentence ("Min skole") does not, nor a capitalised
+    ordinary word that starts the sentence ("Efter skole går jeg hjem"): ``first_initial``
+    says that ``words[0]`` starts a sentence.
     """
     count = 0
-    for word in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
         low = word.lower().strip(".")
+        capital_says_name = not (i == 0 and first_initial and count == 0)
         if (
             low in _NAME_PARTS
             or (low not in lexicon.common_words and not low.isdigit() and len(low) > 1)
             or (
                 word[0].isupper()
+                and capital_says_name
                 and low not in _DETERMINERS
                 and (low not in ("det", "den") or count > 0)
             )
@@ -189,11 +200,51 @@ def _name_start(words: list[str], lexicon: Lexicon) -> int:
     return count
 
 
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:\n"
+
+
+# Every school word and compound contains one of these (lower case): a substring test spares
+# most messages the case-insensitive alternations.
+_SCHOOL_HINTS = ("skole", "gym", "hf", "htx", "hhx", "stx", "akademi", "seminari")
+# What every _COMPOUND match contains: a letter right before the school word.
+_COMPOUND_GATE = re.compile(r"\w(?:skolen|skole|gymnasiet|gymnasium)(?!\w)")
+
+
+def _window(gate: re.Pattern[str], text: str, low: str, runs: int) -> tuple[int, int] | None:
+    """The span of `text` a pattern ending in `gate`'s part must lie in: from `runs`
+    whitespace runs before the first occurrence of the part to the end of the last one."""
+    found = list(gate.finditer(low))
+    if not found:
+        return None
+    if len(low) != len(text):  # a character that lower-cases to two: offsets differ
+        return 0, len(text)
+    return start_before(text, found[0].start() + 1, runs), found[-1].end()
+
+
+def _school_window(text: str, low: str) -> tuple[int, int] | None:
+    # A name is at most three words, each followed by whitespace: four runs back.
+    return _window(_SCHOOL_WORD_ALONE, text, low, 4)
+
+
+def _compound_window(text: str, low: str) -> tuple[int, int] | None:
+    # A compound is one word: it starts after the whitespace run before it.
+    return _window(_COMPOUND_GATE, text, low, 1)
+
+
 def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
-    school_matches = _SCHOOL.finditer(text) if _SCHOOL_WORD_ALONE.search(text) else iter(())
+    low = text.lower()
+    if not any(hint in low for hint in _SCHOOL_HINTS):
+        return
+    window = _school_window(text, low)
+    pattern, subject = (_SCHOOL_LOW, low) if len(low) == len(text) else (_SCHOOL, text)
+    school_matches = pattern.finditer(subject, *window) if window else iter(())
     for m in school_matches:
-        words = m.group("name").split()
-        keep = _name_start(words, lexicon)
+        name = text[m.start("name") : m.end("name")]
+        words = name.split()
+        first_at = m.start("name") + len(name) - len(name.lstrip())
+        keep = _name_start(words, lexicon, _sentence_initial(text, first_at))
         if keep == 0:
             continue
         # A name made only of prefix words needs capitals ("Vestre Skole", not "ny skole").
@@ -201,14 +252,16 @@ def find_schools(text: str, lexicon: Lexicon) -> Iterator[Candidate]:
             w[0].isupper() for w in words[-keep:]
         ):
             continue
-        name = m.group("name")
         pos = 0
         for word in words[: len(words) - keep]:
             pos = name.index(word, pos) + len(word)
         while name[pos].isspace():
             pos += 1
         yield Candidate(m.start("name") + pos, m.end(), "SKOLE")
-    for m in _COMPOUND.finditer(text):
+    window = _compound_window(text, low)
+    if window is None:
+        return  # every compound ends in skole(n) or gymnasi(et|um)
+    for m in _COMPOUND.finditer(text, *window):
         prefix = m.group("prefix").lower()
         if prefix in _GENERIC_PREFIXES or prefix.rstrip("s") in _GENERIC_PREFIXES:
             continue
