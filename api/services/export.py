@@ -17,6 +17,7 @@ from api.db.models import Handoff
 from api.db.models_profiles import Profile, ProfileKey
 from api.db.models_queue import HandoffAssignment, TagCorrection
 from api.db.models_rights import ClosedConversation, ProfileCredential
+from api.db.models_session import ConversationActivity
 from api.services import consent_ledger, newsletter, transcripts
 from privacy.crypto import KeyProvider
 
@@ -35,6 +36,7 @@ COVERED_TABLES = frozenset(
         "closed_conversations",
         "handoff_assignments",
         "tag_corrections",
+        "conversation_activity",
     }
 )
 NOTE_DA = (
@@ -86,6 +88,12 @@ def export_profile(
         a.handoff_id: a
         for a in session.scalars(
             select(HandoffAssignment).where(HandoffAssignment.handoff_id.in_(handoff_ids))
+        )
+    }
+    activity = {
+        a.handoff_id: a
+        for a in session.scalars(
+            select(ConversationActivity).where(ConversationActivity.handoff_id.in_(handoff_ids))
         )
     }
     corrections = list(
@@ -141,6 +149,13 @@ def export_profile(
                 "tagger_status": h.tagger_status,
                 "tags": [t.get("tag") for t in h.tags if isinstance(t, dict)],
                 "counsellor": _assignment(assignments.get(h.id)),
+                # Session rules: when the youth last wrote, when "Er du der stadig?" was asked.
+                "activity": {
+                    "last_message_at": _iso(activity[h.id].last_youth_at),
+                    "idle_checked_at": _iso(activity[h.id].idle_checked_at),
+                }
+                if h.id in activity
+                else None,
                 "tag_corrections": [
                     {
                         "previous_tags": list(c.previous_tags),

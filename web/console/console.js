@@ -15,7 +15,7 @@
   ["who", "logout", "login", "login-button", "work", "queue-summary", "queue-list",
    "conversation", "conv-meta", "conv-messages", "conv-log", "composer", "reply",
    "tags-form", "tags-fieldset", "close-form", "outcome", "transfer-form", "colleague",
-   "release", "status"].forEach(function (id) { el[id] = document.getElementById(id); });
+   "release", "hand-back", "status"].forEach(function (id) { el[id] = document.getElementById(id); });
 
   var tokens = null;       // {access_token, refresh_token, expires_at}
   var refreshTimer = null;
@@ -378,6 +378,13 @@
       .catch(function () { status("Samtalen kunne ikke sættes tilbage."); });
   });
 
+  // The youth's messages go to the chatbot again (it has been silent since the handoff).
+  el["hand-back"].addEventListener("click", function () {
+    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/hand-back")
+      .then(function () { closeView("Samtalen er givet tilbage til chatbotten."); })
+      .catch(function () { status("Samtalen kunne ikke gives tilbage til chatbotten."); });
+  });
+
   // ---- live ---------------------------------------------------------------------------------
   function connect() {
     socket = io("/console", {
@@ -390,6 +397,12 @@
     socket.on("assigned", function (data) {
       status("En kollega har overdraget en samtale til dig.");
       if (data && typeof data.handoff_id === "string") { openConversation(data.handoff_id); }
+    });
+    // The idle job closed a conversation of ours: the youth did not answer "Er du der stadig?".
+    socket.on("conversation_closed", function (data) {
+      if (!data || typeof data.handoff_id !== "string") { return; }
+      var text = "Samtalen er lukket, fordi den unge ikke har svaret i et stykke tid.";
+      if (data.handoff_id === current) { closeView(text); } else { status(text); loadQueue(); }
     });
     socket.on("youth_message", function (data) {
       if (!data || typeof data.text !== "string") { return; }
