@@ -31,6 +31,7 @@ from api.routes import (
     pages,
     profile,
     stats,
+    underretning,
 )
 from api.routes import queue as queue_routes
 from api.services import retention
@@ -98,6 +99,8 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(queue_routes.router)
     app.include_router(conversations.router)
     app.include_router(handback.router)
+    app.include_router(underretning.counsellor_router)
+    app.include_router(underretning.youth_router)
     app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(

@@ -10,6 +10,7 @@ from api.db import (  # noqa: F401
     models_queue,
     models_rights,
     models_session,
+    models_underretning,
 )
 from api.db.base import Base
 from api.db.session import make_engine

@@ -18,7 +18,7 @@ from api.db.models_profiles import Profile, ProfileKey
 from api.db.models_queue import HandoffAssignment, TagCorrection
 from api.db.models_rights import ClosedConversation, ProfileCredential
 from api.db.models_session import ConversationActivity
-from api.services import consent_ledger, newsletter, transcripts
+from api.services import consent_ledger, newsletter, transcripts, underretning
 from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ COVERED_TABLES = frozenset(
         "handoff_assignments",
         "tag_corrections",
         "conversation_activity",
+        "underretning_events",
+        "contact_details",
     }
 )
 NOTE_DA = (
@@ -190,6 +192,8 @@ def export_profile(
             for c in closed
         ],
         "newsletter": subscription,
+        # Duty to report: the steps and any contact details given with explicit consent.
+        "underretning": underretning.export_of(session, keys, profile_id),
         "access": {
             "browser_credential_created_at": _iso(credential.created_at) if credential else None
         },

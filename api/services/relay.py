@@ -137,6 +137,12 @@ class Relay:
     async def tell_youth(self, conversation_id: str, text: str) -> None:
         await self.sio.emit("bot_uttered", text_message(text), room=conversation_id)
 
+    async def offer_contact_details(self, conversation_id: str, text: str) -> None:
+        """Underretning: the widget opens its contact-details dialog (`contact_offer`); the
+        text says the same in the chat (rasa-webchat shows only that)."""
+        await self.tell_youth(conversation_id, text)
+        await self.sio.emit("contact_offer", {}, room=conversation_id)
+
     async def claimed(self, conversation_id: str, text: str) -> None:
         """The youth is out of the queue: clear their place and say a counsellor has them."""
         await self.sio.emit("queue_position", {"position": None}, room=conversation_id)
