@@ -71,7 +71,7 @@ def give(
     body: ContactDetailsIn, profile_id: YouthProfile, session: SessionDep, request: Request
 ) -> dict[str, bool]:
     try:
-        underretning.give(
+        offer = underretning.give(
             session,
             request.app.state.key_ring,
             profile_id,
@@ -83,13 +83,22 @@ def give(
         session.rollback()
         raise _refused(exc) from None
     session.commit()
+    _tell_holder(request, session, offer)
     return {"stored": True}
 
 
 @youth_router.post("/decline", status_code=status.HTTP_204_NO_CONTENT)
-def decline(profile_id: YouthProfile, session: SessionDep) -> None:
+def decline(profile_id: YouthProfile, session: SessionDep, request: Request) -> None:
     try:
-        underretning.decline(session, profile_id, now=queue.now_utc())
+        offer = underretning.decline(session, profile_id, now=queue.now_utc())
     except underretning.UnderretningError as exc:
         raise _refused(exc) from None
     session.commit()
+    _tell_holder(request, session, offer)
+
+
+def _tell_holder(request: Request, session: SessionDep, offer: underretning.Offer) -> None:
+    relay = getattr(request.app.state, "relay", None)
+    holder = underretning.holder_of(session, offer.handoff_id)
+    if relay is not None and holder is not None:
+        live(request, relay.underretning_answered, holder, offer.handoff_id)

@@ -143,6 +143,15 @@ class Relay:
         await self.tell_youth(conversation_id, text)
         await self.sio.emit("contact_offer", {}, room=conversation_id)
 
+    async def underretning_answered(self, counsellor_id: str, handoff_id: str) -> None:
+        """The youth gave or declined contact details: the holder's console refetches."""
+        await self.sio.emit(
+            "underretning_answered",
+            {"handoff_id": handoff_id},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
     async def claimed(self, conversation_id: str, text: str) -> None:
         """The youth is out of the queue: clear their place and say a counsellor has them."""
         await self.sio.emit("queue_position", {"position": None}, room=conversation_id)

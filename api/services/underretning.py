@@ -121,7 +121,7 @@ def give(
     *,
     consent: bool,
     now: datetime,
-) -> None:
+) -> Offer:
     """Store the youth's contact details with their explicit consent. Caller commits."""
     if not consent:
         raise ConsentMissingError()
@@ -149,9 +149,10 @@ def give(
     _event(session, offer, CONSENTED, now, None)
     session.flush()
     logger.info("contact details given for handoff %s", offer.handoff_id)
+    return offer
 
 
-def decline(session: Session, profile_id: str, *, now: datetime) -> None:
+def decline(session: Session, profile_id: str, *, now: datetime) -> Offer:
     """The youth said no: logged, nothing stored. Caller commits."""
     offer = pending_offer(session, profile_id)
     if offer is None:
@@ -159,6 +160,16 @@ def decline(session: Session, profile_id: str, *, now: datetime) -> None:
     _event(session, offer, DECLINED, now, None)
     session.flush()
     logger.info("contact details declined for handoff %s", offer.handoff_id)
+    return offer
+
+
+def holder_of(session: Session, handoff_id: str) -> str | None:
+    """The counsellor holding the conversation now (told live that the youth answered)."""
+    handoff = session.get(Handoff, handoff_id)
+    assignment = session.get(HandoffAssignment, handoff_id)
+    if handoff is None or assignment is None or handoff.status != queue.STATUS_ACTIVE:
+        return None
+    return assignment.counsellor_id
 
 
 def _details(session: Session, keys: KeyProvider, rows: list[ContactDetails]) -> list[str]:
