@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.config import Settings
 from api.services import idle, queue
 from api.services.closing import OUTCOME_IDLE
-from api.services.relay import CONSOLE_NAMESPACE, console_room
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +38,7 @@ async def announce(app: FastAPI, events: list[idle.IdleEvent]) -> None:
             continue
         await relay.tell_youth(event.conversation_id, idle.IDLE_CLOSED_DA)
         if event.counsellor_id is not None:
-            await relay.sio.emit(
-                "conversation_closed",
-                {"handoff_id": event.handoff_id, "outcome": OUTCOME_IDLE},
-                room=console_room(event.counsellor_id),
-                namespace=CONSOLE_NAMESPACE,
-            )
+            await relay.conversation_closed(event.counsellor_id, event.handoff_id, OUTCOME_IDLE)
     if bridge is not None and any(event.kind == "close" for event in events):
         await bridge.broadcast_queue_positions()
 

@@ -143,6 +143,15 @@ class Relay:
         await self.tell_youth(conversation_id, text)
         await self.sio.emit("contact_offer", {}, room=conversation_id)
 
+    async def conversation_closed(self, counsellor_id: str, handoff_id: str, outcome: str) -> None:
+        """Closed by the system (the idle rules): the holder's console leaves it."""
+        await self.sio.emit(
+            "conversation_closed",
+            {"handoff_id": handoff_id, "outcome": outcome},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
     async def underretning_answered(self, counsellor_id: str, handoff_id: str) -> None:
         """The youth gave or declined contact details: the holder's console refetches."""
         await self.sio.emit(
