@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     # Told to a youth in the queue when no counsellor is online (Danish, after "Vi har åbent").
     counselling_opening_hours: str = "alle dage kl. 14–23"
 
+    # Session rules (docs/counsellor.md): a youth silent this long in an open handoff (waiting
+    # or with a counsellor) is asked "Er du der stadig?"; still silent this long after their
+    # last message, the conversation is closed kindly (outcome `inaktiv`). The api's idle job
+    # looks every IDLE_JOB_INTERVAL_SECONDS.
+    idle_check_seconds: int = Field(default=10 * 60, ge=1)
+    idle_close_seconds: int = Field(default=20 * 60, ge=1)
+    idle_job_enabled: bool = True
+    idle_job_interval_seconds: int = Field(default=30, ge=1)
+
     # Origins (scheme://host[:port], comma-separated) of counselling providers' sites that may
     # embed the widget (CSP frame-ancestors) and connect to the socket.io endpoint directly
     # (rasa-webchat on their own page). Empty: same origin only.

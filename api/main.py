@@ -14,6 +14,7 @@ from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
+from api.realtime import idle_job
 from api.realtime.counsellor_socket import ConsoleNamespace
 from api.realtime.profile_secret import ProfileSecretHandler
 from api.realtime.webchat_bridge import WebchatBridge
@@ -21,6 +22,7 @@ from api.routes import (
     consents,
     console,
     conversations,
+    handback,
     handoffs,
     health,
     login,
@@ -29,6 +31,7 @@ from api.routes import (
     pages,
     profile,
     stats,
+    underretning,
 )
 from api.routes import queue as queue_routes
 from api.services import retention
@@ -58,10 +61,16 @@ def create_fastapi(settings: Settings) -> FastAPI:
             if settings.retention_job_enabled
             else None
         )
+        idle_sweeps = (
+            asyncio.create_task(idle_job.run_forever(app, settings))
+            if settings.idle_job_enabled
+            else None
+        )
         logger.info("api ready; chat at %s/", settings.public_base_url)
         yield
-        if job is not None:
-            job.cancel()
+        for task in (job, idle_sweeps):
+            if task is not None:
+                task.cancel()
         await rasa.aclose()
         engine.dispose()
 
@@ -89,6 +98,9 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(queue_routes.router)
     app.include_router(conversations.router)
+    app.include_router(handback.router)
+    app.include_router(underretning.counsellor_router)
+    app.include_router(underretning.youth_router)
     app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(

@@ -5,6 +5,7 @@ Each area registers its own Typer sub-app here, so `intake --help` lists everyth
 
 import typer
 
+from intake import org_rules_cli  # noqa: F401  (registers `orgs hours|retention`)
 from intake.accounts_cli import clients_app, orgs_app, users_app
 from intake.bot_cli import app as bot_app
 from intake.feedback_cli import app as feedback_app

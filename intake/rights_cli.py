@@ -36,9 +36,17 @@ def retention_run(
     finally:
         engine.dispose()
     when = report.cutoff.date().isoformat()
+    by_organisation = report.organisation_retention
     if dry_run:
         console.print(f"{report.due} profiles with no activity since before {when} (dry run).")
+        console.print(
+            f"{by_organisation.due} transcripts past an organisation's shorter retention (dry run)."
+        )
         return
+    console.print(
+        f"{by_organisation.transcripts_deleted} transcripts past an organisation's shorter "
+        f"retention deleted ({by_organisation.entries_deleted} entries)."
+    )
     console.print(
         f"{report.due} profiles with no activity since before {when}: {report.erased} erased, "
         f"{report.kept_for_newsletter} kept only for the newsletter."

@@ -19,7 +19,9 @@ from api.db.models_auth import UtcDateTime
 from api.db.models_profiles import PROFILE_ID_LENGTH
 from privacy.crypto import FieldContext, Sealed
 
-PURPOSES = ("service", "statistics", "newsletter")
+# `underretning`: the youth chose to give contact details for a possible report to the
+# municipality (api/services/underretning.py); its own explicit consent.
+PURPOSES = ("service", "statistics", "newsletter", "underretning")
 
 
 def _now() -> datetime:

@@ -4,7 +4,14 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Importing the model modules registers their tables on Base.metadata.
-from api.db import models, models_profiles, models_queue, models_rights  # noqa: F401
+from api.db import (  # noqa: F401
+    models,
+    models_profiles,
+    models_queue,
+    models_rights,
+    models_session,
+    models_underretning,
+)
 from api.db.base import Base
 from api.db.session import make_engine
 

@@ -11,8 +11,10 @@ Extra events for the youth widget (rasa-webchat ignores events it does not know)
 A conversation's replies go to a room named by its session id, so every tab of the same
 anonymous browser sees them.
 
-After a handoff the bot is silent: while the handoff waits, the youth is told their place (and
-that no counsellor is online, with the opening hours and emergency numbers, when that is so);
+After a handoff the bot is silent until the handoff is closed or handed back to the bot
+(api/services/handback.py): while the handoff waits, the youth is told their place (and, outside
+the opening hours of every organisation that takes it, when counsellors are back, or that no
+counsellor is online, with the emergency numbers);
 once a counsellor has claimed it, each message is stored and then relayed to that counsellor's
 console (api/services/relay.py), and `user_uttered` is acknowledged with `{stored: true}`.
 """
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from api.realtime.session_ids import is_valid_session_id, new_session_id
-from api.services import consent, handoffs, queue, transcripts
+from api.services import consent, handoffs, idle, organisation_rules, queue, transcripts
 from api.services.rasa_client import RasaClient, RasaUnavailableError
 from api.services.relay import CONSOLE_NAMESPACE, Relay
 from api.services.webchat import BOT_UNAVAILABLE_DA, EMERGENCY_NUMBERS_DA, text_message, to_webchat
@@ -160,10 +162,13 @@ class WebchatBridge:
         return None
 
     async def _tell_waiting(self, session_id: str, text: str) -> None:
-        """`text`, followed, when no counsellor who takes this handoff is online, by that news
-        with the opening hours and the emergency numbers."""
-        online = await run_in_threadpool(self._counsellor_online, session_id)
-        if not online:
+        """`text`, followed, outside the opening hours of every organisation that takes this
+        handoff, by when counsellors are back and the emergency numbers; else, when no
+        counsellor who takes it is online, by that news with the platform's opening hours."""
+        closed, online = await run_in_threadpool(self._availability, session_id)
+        if closed is not None:
+            text = f"{text} {closed}"
+        elif not online:
             text = f"{text} {no_counsellor_online_da(self.opening_hours)}"
         await self._say(session_id, text_message(text))
 
@@ -195,17 +200,26 @@ class WebchatBridge:
 
     def _store_youth_turn(self, session_id: str, message: str) -> queue.Claimant | None:
         """Stores the youth's turn if they consented (committed before this returns); returns
-        the open handoff and who holds it (None: the bot still has the conversation)."""
+        the open handoff and who holds it (None: the bot still has the conversation). A youth
+        writing in an open handoff restarts its idle clock (api/services/idle.py)."""
         with self.sessions.begin() as session:
             if consent.has_consented(session, session_id):
                 transcripts.append(
                     session, session_id, "ungdom", message, keys=self.keys, anonymise=self.anonymise
                 )
-            return queue.claimant(session, session_id)
+            claimant = queue.claimant(session, session_id)
+            if claimant is not None:
+                idle.record_youth_activity(session, claimant.handoff_id, queue.now_utc())
+            return claimant
 
-    def _counsellor_online(self, session_id: str) -> bool:
+    def _availability(self, session_id: str) -> tuple[str | None, bool]:
+        """(the Danish "closed, back at" text or None when open, a counsellor online)."""
+        now = queue.now_utc()
         with self.sessions() as session:
-            return queue.counsellor_online_for(session, session_id)
+            hours = organisation_rules.availability_for_conversation(session, session_id, now)
+            if not hours.open:
+                return organisation_rules.closed_da(hours, now), False
+            return None, queue.counsellor_online_for(session, session_id)
 
     def _queue_position_and_wait(self, session_id: str) -> tuple[int | None, int | None]:
         with self.sessions() as session:

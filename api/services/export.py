@@ -17,7 +17,8 @@ from api.db.models import Handoff
 from api.db.models_profiles import Profile, ProfileKey
 from api.db.models_queue import HandoffAssignment, TagCorrection
 from api.db.models_rights import ClosedConversation, ProfileCredential
-from api.services import consent_ledger, newsletter, transcripts
+from api.db.models_session import ConversationActivity
+from api.services import consent_ledger, newsletter, transcripts, underretning
 from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ COVERED_TABLES = frozenset(
         "closed_conversations",
         "handoff_assignments",
         "tag_corrections",
+        "conversation_activity",
+        "underretning_events",
+        "contact_details",
     }
 )
 NOTE_DA = (
@@ -86,6 +90,12 @@ def export_profile(
         a.handoff_id: a
         for a in session.scalars(
             select(HandoffAssignment).where(HandoffAssignment.handoff_id.in_(handoff_ids))
+        )
+    }
+    activity = {
+        a.handoff_id: a
+        for a in session.scalars(
+            select(ConversationActivity).where(ConversationActivity.handoff_id.in_(handoff_ids))
         )
     }
     corrections = list(
@@ -141,6 +151,13 @@ def export_profile(
                 "tagger_status": h.tagger_status,
                 "tags": [t.get("tag") for t in h.tags if isinstance(t, dict)],
                 "counsellor": _assignment(assignments.get(h.id)),
+                # Session rules: when the youth last wrote, when "Er du der stadig?" was asked.
+                "activity": {
+                    "last_message_at": _iso(activity[h.id].last_youth_at),
+                    "idle_checked_at": _iso(activity[h.id].idle_checked_at),
+                }
+                if h.id in activity
+                else None,
                 "tag_corrections": [
                     {
                         "previous_tags": list(c.previous_tags),
@@ -175,6 +192,8 @@ def export_profile(
             for c in closed
         ],
         "newsletter": subscription,
+        # Duty to report: the steps and any contact details given with explicit consent.
+        "underretning": underretning.export_of(session, keys, profile_id),
         "access": {
             "browser_credential_created_at": _iso(credential.created_at) if credential else None
         },

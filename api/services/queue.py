@@ -198,6 +198,12 @@ def _move(session: Session, handoff_id: str, from_status: str, to_status: str) -
         raise ConflictError(handoff_id)
 
 
+def move_status(session: Session, handoff_id: str, from_status: str, to_status: str) -> None:
+    """The conditional status move, for the services that end a conversation on other grounds
+    (hand-back, idle: api/services/closing.py). Raises ConflictError."""
+    _move(session, handoff_id, from_status, to_status)
+
+
 def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
     """Atomically take a waiting handoff routed to the counsellor's organisation. Commits."""
     handoff = session.get(Handoff, handoff_id)

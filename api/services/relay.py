@@ -137,6 +137,30 @@ class Relay:
     async def tell_youth(self, conversation_id: str, text: str) -> None:
         await self.sio.emit("bot_uttered", text_message(text), room=conversation_id)
 
+    async def offer_contact_details(self, conversation_id: str, text: str) -> None:
+        """Underretning: the widget opens its contact-details dialog (`contact_offer`); the
+        text says the same in the chat (rasa-webchat shows only that)."""
+        await self.tell_youth(conversation_id, text)
+        await self.sio.emit("contact_offer", {}, room=conversation_id)
+
+    async def conversation_closed(self, counsellor_id: str, handoff_id: str, outcome: str) -> None:
+        """Closed by the system (the idle rules): the holder's console leaves it."""
+        await self.sio.emit(
+            "conversation_closed",
+            {"handoff_id": handoff_id, "outcome": outcome},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
+    async def underretning_answered(self, counsellor_id: str, handoff_id: str) -> None:
+        """The youth gave or declined contact details: the holder's console refetches."""
+        await self.sio.emit(
+            "underretning_answered",
+            {"handoff_id": handoff_id},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
     async def claimed(self, conversation_id: str, text: str) -> None:
         """The youth is out of the queue: clear their place and say a counsellor has them."""
         await self.sio.emit("queue_position", {"position": None}, room=conversation_id)

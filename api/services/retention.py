@@ -1,6 +1,7 @@
 """Retention: profile data is deleted 2 years after the relationship ends (the profile's last
-activity). A newsletter address stays until unsubscribed (with the key that seals it); all
-else of such a profile goes. Each deletion is an erasure-log entry without content.
+activity); an organisation's shorter transcript retention is applied first (org_retention.py).
+A newsletter address stays until unsubscribed (with the key that seals it); all else of such a
+profile goes. Each deletion is an erasure-log entry without content.
 
 The same run prunes expired OAuth records (deny list, authorization codes, token families).
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models_auth import AuthorizationCode, RefreshToken, RevokedAccessToken, TokenFamily
 from api.db.models_profiles import Profile
-from api.services import erasure, profiles
+from api.services import erasure, org_retention, profiles
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ class RetentionReport:
     kept_for_newsletter: int = 0
     rows_deleted: dict[str, int] = field(default_factory=dict)
     auth_rows_pruned: dict[str, int] = field(default_factory=dict)
+    # Transcripts deleted earlier by an organisation's shorter retention (org_retention.py).
+    organisation_retention: org_retention.OrgRetentionReport = field(
+        default_factory=org_retention.OrgRetentionReport
+    )
 
 
 # OAuth records are kept a day past their expiry (replays of an expired code or token are
@@ -95,6 +100,7 @@ def run(
     with sessions() as session:
         due = due_profiles(session, now)
     report = RetentionReport(cutoff=cutoff(now), dry_run=dry_run, due=len(due))
+    report.organisation_retention = org_retention.run(sessions, now=now, dry_run=dry_run)
     if dry_run:
         logger.info("retention dry run: %d profiles past %s", len(due), report.cutoff.date())
         return report

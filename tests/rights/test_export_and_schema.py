@@ -1,12 +1,16 @@
 """Export of all own data, and the schema walk that keeps export and erasure complete: every
 table with a profile or conversation id column must be exported and erased."""
 
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, func, select, text
 
+from api.db.models import Handoff
 from api.db.models_profiles import TranscriptEntry
-from api.services import consent_ledger, erasure, export
+from api.db.models_underretning import UnderretningEvent
+from api.services import consent_ledger, erasure, export, underretning
 from tests.rights.conftest import CANARY, EMAIL, PROFILE, Youth
 
 ID_COLUMNS = ("profile_id", "conversation_id")
@@ -47,13 +51,16 @@ def test_every_profile_table_is_exported_and_erased(app: FastAPI) -> None:
 def test_export_has_everything_of_a_populated_profile(
     app: FastAPI, client: TestClient, youth: Youth
 ) -> None:
+    _give_contact_details(app)
     response = client.get("/api/v1/profile", headers=youth.headers)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     data = response.json()
     assert data["format"] == "ung-intake-export/1"
     policy = consent_ledger.current_policy()
-    [chat_consent, newsletter_consent] = data["consents"]
+    [chat_consent, newsletter_consent, underretning_consent] = data["consents"]
+    assert underretning_consent["purposes"] == ["underretning"]
+    assert [c["text"] for c in data["underretning"]["contact_details"]] == [CONTACT]
     assert chat_consent["purposes"] == ["service", "statistics"]
     assert chat_consent["policy_version"] == policy.version == "1.1"
     assert chat_consent["policy_sha256"] == policy.sha256
@@ -84,12 +91,29 @@ def test_export_has_everything_of_a_populated_profile(
         "consent_records": data["consents"],
         "newsletter_subscriptions": [data["newsletter"]] if data["newsletter"]["email"] else [],
         "closed_conversations": data["statistics_contributions"],
+        "contact_details": data["underretning"]["contact_details"],
     }
     assert all(sections.values())
     # Text is stored encrypted: the canary is in the export, never in a stored column.
     with app.state.sessions() as session:
         blobs = session.scalars(select(TranscriptEntry.text)).all()
     assert all(CANARY.encode() not in b.blob for b in blobs)
+
+
+CONTACT = "Navn Navnesen, 12 34 56 78"
+
+
+def _give_contact_details(app: FastAPI) -> None:
+    """A counsellor marked the conversation for underretning; the youth gave contact details."""
+    with app.state.sessions.begin() as session:
+        handoff = session.scalars(select(Handoff).where(Handoff.conversation_id == PROFILE)).one()
+        session.add(
+            UnderretningEvent(handoff_id=handoff.id, organisation_id="org-a", action="marked")
+        )
+        session.flush()
+        underretning.give(
+            session, app.state.key_ring, PROFILE, CONTACT, consent=True, now=datetime.now(UTC)
+        )
 
 
 def test_export_needs_a_token(client: TestClient) -> None:

@@ -15,7 +15,7 @@
   ["who", "logout", "login", "login-button", "work", "queue-summary", "queue-list",
    "conversation", "conv-meta", "conv-messages", "conv-log", "composer", "reply",
    "tags-form", "tags-fieldset", "close-form", "outcome", "transfer-form", "colleague",
-   "release", "status"].forEach(function (id) { el[id] = document.getElementById(id); });
+   "release", "hand-back", "underretning", "underretning-status", "status"].forEach(function (id) { el[id] = document.getElementById(id); });
 
   var tokens = null;       // {access_token, refresh_token, expires_at}
   var refreshTimer = null;
@@ -274,6 +274,7 @@
         el.colleague.appendChild(option);
       });
       el["transfer-form"].hidden = data.colleagues.length === 0;
+      loadUnderretning();
       loadQueue();
       el.reply.focus();
     }).catch(function () { status("Samtalen kunne ikke åbnes."); });
@@ -378,6 +379,38 @@
       .catch(function () { status("Samtalen kunne ikke sættes tilbage."); });
   });
 
+  // Duty to report: mark the conversation; the youth is offered to give contact details.
+  var ANSWER = { consented: "Den unge har givet kontaktoplysninger:", declined: "Den unge har sagt nej tak." };
+  function showUnderretning(result) {
+    var out = el["underretning-status"];
+    out.replaceChildren();
+    if (!result || !result.marked) { return; }
+    out.textContent = result.answer ? ANSWER[result.answer] : "Markeret som mulig underretning. Den unge har fået tilbudt at give kontaktoplysninger.";
+    (result.details || []).forEach(function (text) {
+      var line = document.createElement("span");
+      line.className = "contact-details";
+      line.textContent = " " + text;
+      out.appendChild(line);
+    });
+  }
+  function loadUnderretning() {
+    if (!current) { return; }
+    api("GET", "/api/v1/conversations/" + encodeURIComponent(current) + "/underretning")
+      .then(showUnderretning).catch(function () { showUnderretning(null); });
+  }
+  el.underretning.addEventListener("click", function () {
+    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/underretning")
+      .then(showUnderretning)
+      .catch(function () { status("Samtalen kunne ikke markeres."); });
+  });
+
+  // The youth's messages go to the chatbot again (it has been silent since the handoff).
+  el["hand-back"].addEventListener("click", function () {
+    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/hand-back")
+      .then(function () { closeView("Samtalen er givet tilbage til chatbotten."); })
+      .catch(function () { status("Samtalen kunne ikke gives tilbage til chatbotten."); });
+  });
+
   // ---- live ---------------------------------------------------------------------------------
   function connect() {
     socket = io("/console", {
@@ -390,6 +423,15 @@
     socket.on("assigned", function (data) {
       status("En kollega har overdraget en samtale til dig.");
       if (data && typeof data.handoff_id === "string") { openConversation(data.handoff_id); }
+    });
+    // The idle job closed a conversation of ours: the youth did not answer "Er du der stadig?".
+    socket.on("conversation_closed", function (data) {
+      if (!data || typeof data.handoff_id !== "string") { return; }
+      var text = "Samtalen er lukket, fordi den unge ikke har svaret i et stykke tid.";
+      if (data.handoff_id === current) { closeView(text); } else { status(text); loadQueue(); }
+    });
+    socket.on("underretning_answered", function (data) {
+      if (data && data.handoff_id === current) { loadUnderretning(); }
     });
     socket.on("youth_message", function (data) {
       if (!data || typeof data.text !== "string") { return; }

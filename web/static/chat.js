@@ -472,6 +472,47 @@
     ]);
   }
 
+  // Duty to report (underretning): a counsellor asked whether the youth will give contact
+  // details. Voluntary, with its own explicit consent; "Nej tak" is sent (and logged) too.
+  function contactDetailsForm() {
+    var out = status();
+    var consentBox = h("input", { type: "checkbox", id: "contact-consent", name: "consent", required: "required" });
+    var form = h("form", { class: "rights-form", "aria-labelledby": "contact-title" }, [
+      h("h3", { id: "contact-title", text: "Dine kontaktoplysninger (frivilligt)" }),
+      p("Din rådgiver tror, at det kan blive nødvendigt at give kommunen besked, så du kan få " +
+        "hjælp. Vil du, kan du skrive dit navn, telefonnummer og din adresse her. Kun rådgiverne " +
+        "i den organisation, der har din samtale, kan se dem, og de gemmes krypteret. Du kan altid " +
+        "se og slette dem under \"Mine data\"."),
+      h("div", { class: "field" }, [
+        h("label", { for: "contact-details", text: "Navn, telefonnummer og adresse" }),
+        h("textarea", { id: "contact-details", name: "details", rows: "3", maxlength: "1000", required: "required" }),
+      ]),
+      h("div", { class: "check" }, [consentBox, h("label", { for: "contact-consent",
+        text: "Ja, I må gemme mine kontaktoplysninger krypteret og bruge dem til at give kommunen besked." })]),
+      h("button", { type: "submit", class: "btn btn--send", text: "Send mine oplysninger" }),
+      h("button", { type: "button", class: "btn btn--plain", id: "contact-decline", text: "Nej tak" }),
+      out,
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/api/v1/profile/contact-details", {
+        consent: consentBox.checked, details: form.elements.details.value,
+      }).then(function () {
+        form.elements.details.value = "";
+        out.textContent = "Tak. Dine oplysninger er gemt krypteret, og kun din rådgivers organisation kan se dem.";
+      }).catch(function (error) { out.textContent = error.message; });
+    });
+    form.querySelector("#contact-decline").addEventListener("click", function () {
+      api("POST", "/api/v1/profile/contact-details/decline")
+        .then(function () { out.textContent = "Det er helt i orden. Vi har ikke gemt noget."; })
+        .catch(function (error) { out.textContent = error.message; });
+    });
+    return form;
+  }
+  socket.on("contact_offer", function () {
+    openDialog("Vil du give dine kontaktoplysninger?", [contactDetailsForm()]);
+  });
+
   function portabilityForm() {
     var out = status();
     var form = h("form", { class: "rights-form", "aria-labelledby": "rights-send-title" }, [
