@@ -18,7 +18,7 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,15 +40,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def direct_conversation(client: httpx.AsyncClient, rasa_url: str) -> list[float]:
+async def direct_conversation(client: aiohttp.ClientSession, rasa_url: str) -> list[float]:
     sender = uuid.uuid4().hex
     latencies = []
     for message, expected in TURNS:
         started = time.perf_counter()
-        response = await client.post(
+        async with client.post(
             f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
-        )
-        replies = response.json()
+        ) as response:
+            replies = await response.json()
         latencies.append(time.perf_counter() - started)
         if len(replies) != expected:
             raise RuntimeError(f"direct: {len(replies)} replies to a turn, expected {expected}")
@@ -74,8 +74,11 @@ async def bridge_conversation(api_url: str) -> list[float]:
 
 
 async def phase(kind: str, concurrency: int, api_url: str, rasa_url: str) -> list[float]:
-    limits = httpx.Limits(max_connections=concurrency * 2)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    # The same HTTP client as the api's (aiohttp), so both paths pay the same client cost.
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=60), connector=connector
+    ) as http:
         if kind == "direct":
             jobs = [direct_conversation(http, rasa_url) for _ in range(concurrency)]
         else:
