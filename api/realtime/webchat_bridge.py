@@ -221,16 +221,16 @@ class WebchatBridge:
     def _after_rasa_turn(
         self, session_id: str, bot_texts: list[str]
     ) -> tuple[int | None, int | None]:
-        if bot_texts:
-            self._store_bot_turns(session_id, bot_texts)
-        return self._queue_position_and_wait(session_id)
-
-    def _store_bot_turns(self, session_id: str, texts: list[str]) -> None:
-        # Checked after Rasa answered: the consent turn itself creates the profile.
+        """Store the bot's replies (if the youth consented) and read the queue place, in one
+        database session: one connection checkout per turn instead of two."""
         with self.sessions.begin() as session:
-            if not consent.has_consented(session, session_id):
-                return
-            for text in texts:
-                transcripts.append(
-                    session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
-                )
+            # Checked after Rasa answered: the consent turn itself creates the profile.
+            if bot_texts and consent.has_consented(session, session_id):
+                for text in bot_texts:
+                    transcripts.append(
+                        session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
+                    )
+            position = handoffs.queue_position(session, session_id)
+            if position is None:
+                return None, None
+            return position, queue.estimated_wait_minutes(session)
