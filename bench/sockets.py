@@ -2,10 +2,10 @@
 a counsellor answering): sent / received / lost / duplicated, and memory per connection.
 
     .venv/bin/python bench/sockets.py [--connections 1000] [--messages 2] [--counsellors 10]
-                                      [--database-url postgresql://postgres@127.0.0.1:5432/db]
+                                      [--postgres | --database-url URL]
 
 Starts one api process (uvicorn, no Rasa: the relay phase does not use it) on a throwaway
-SQLite database (or the PostgreSQL database given, which must exist and be empty). Prepares
+SQLite database (`--postgres`: a throwaway PostgreSQL database, the setup for scale). Prepares
 the conversations with the real services (consent, stored problem, handoff, claimed by one of
 the counsellors), connects every widget socket, reads the api's RSS, then each youth and its
 counsellor exchange messages, each stored before it is acknowledged. A message counts as sent
@@ -19,6 +19,9 @@ import resource
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,20 +48,45 @@ def raise_open_file_limit(needed: int) -> tuple[int, int]:
     return resource.getrlimit(resource.RLIMIT_NOFILE)
 
 
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def throwaway_postgres(wanted: bool) -> Iterator[str]:
+    if not wanted:
+        yield ""
+        return
+    import psycopg
+
+    name = f"bench_sockets_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=2, help="per side and conversation")
     parser.add_argument("--counsellors", type=int, default=10)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database-url", default="", help="an existing, empty database")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a throwaway database on PostgreSQL at 127.0.0.1:5432 (dropped afterwards)",
+    )
     args = parser.parse_args()
     # Each connection is one socket in the api and one here, plus files and the database.
     soft, hard = raise_open_file_limit(2 * args.connections + 512)
     print(f"open-file limit (soft/hard): {soft}/{hard}")
     if soft < args.connections + 256:
         raise SystemExit(f"open-file limit {soft} is too low for {args.connections} connections")
-    with tempfile.TemporaryDirectory() as workdir:
-        database_url = args.database_url or f"sqlite:///{Path(workdir) / 'intake.db'}"
+    with tempfile.TemporaryDirectory() as workdir, throwaway_postgres(args.postgres) as pg_url:
+        database_url = pg_url or args.database_url or f"sqlite:///{Path(workdir) / 'intake.db'}"
         with running_api(Path(workdir), database_url=database_url) as api:
             assert api.key_ring_file is not None
             keys = ReloadingKeyRing(api.key_ring_file)
@@ -77,15 +105,19 @@ def main() -> None:
                 await asyncio.sleep(1)
                 rss["connected"] = rss_bytes(pid)
 
-            result = asyncio.run(
-                relay_load.run(
-                    api.api_url,
-                    conversations,
-                    messages_per_side=args.messages,
-                    after_connect=measure_connected,
-                    settle_seconds=30,
+            try:
+                result = asyncio.run(
+                    relay_load.run(
+                        api.api_url,
+                        conversations,
+                        messages_per_side=args.messages,
+                        after_connect=measure_connected,
+                        settle_seconds=30,
+                    )
                 )
-            )
+            finally:
+                errors = [line for line in api.logs().splitlines() if "ERROR" in line]
+                print(f"api log: {len(errors)} error lines", *errors[-5:], sep="\n  ")
             after_exchange = rss_bytes(pid)
             engine.dispose()
     print(
@@ -108,6 +140,7 @@ def main() -> None:
     print(f"memory per connection: {per_connection / 1024:.1f} KiB")
     lost = result.youth_to_counsellor.lost + result.counsellor_to_youth.lost
     duplicated = result.youth_to_counsellor.duplicated + result.counsellor_to_youth.duplicated
+    print(f"unacknowledged sends: {result.unacknowledged}")
     print(f"lost {lost}, duplicated {duplicated} (goal 0 and 0)")
     if lost or duplicated:
         raise SystemExit(1)

@@ -37,6 +37,7 @@ async def test_fifty_connections_relay_without_loss_or_duplicates(tmp_path: Path
         finally:
             engine.dispose()
     assert result.connections == CONNECTIONS
+    assert result.unacknowledged == 0
     for direction in (result.youth_to_counsellor, result.counsellor_to_youth):
         assert direction.sent == CONNECTIONS * MESSAGES
         assert (direction.lost, direction.duplicated) == (0, 0)

@@ -36,7 +36,7 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Direction:
-    sent: int  # acknowledged as stored by the api
+    sent: int  # acknowledged as stored by the api (unacknowledged ones are not counted)
     received: int  # acknowledged messages that arrived at the right conversation
     lost: int  # acknowledged but never arrived
     duplicated: int  # arrived more than once (extra copies), or arrived unexpected
@@ -55,6 +55,7 @@ class RelayLoadResult:
     youth_to_counsellor: Direction
     counsellor_to_youth: Direction
     exchange_seconds: float
+    unacknowledged: int  # sends with no acknowledgement in time, or refused
 
 
 def prepare(
@@ -135,29 +136,46 @@ async def run(
             await after_connect()
         youth_acked: set[str] = set()
         counsellor_acked: set[str] = set()
+        unacknowledged = 0
+
+        async def call(client: socketio.AsyncClient, event: str, data: Any, ns: str) -> Any:
+            nonlocal unacknowledged
+            try:
+                return await client.call(event, data, namespace=ns, timeout=CALL_TIMEOUT_SECONDS)
+            except socketio.exceptions.TimeoutError:
+                unacknowledged += 1
+                return None
+
         gate = asyncio.Semaphore(in_flight)
 
         async def exchange(index: int, conversation: Conversation, youth: _Youth) -> None:
+            nonlocal unacknowledged
             console = consoles[conversation.counsellor.id]
             for turn in range(messages_per_side):
                 text = f"ung {index} besked {turn}"
                 async with gate:
-                    ack = await youth.sio.call(
+                    ack = await call(
+                        youth.sio,
                         "user_uttered",
                         {"message": text, "session_id": conversation.conversation_id},
-                        timeout=CALL_TIMEOUT_SECONDS,
+                        "/",
                     )
                 if ack == {"stored": True}:
                     youth_acked.add(f"{conversation.handoff_id}|{text}")
+                elif ack is not None:
+                    unacknowledged += 1
                 reply = f"rådgiver svarer {index} nr {turn}"
                 async with gate:
-                    ack = await console.call(
+                    ack = await call(
+                        console.sio,
                         "counsellor_message",
                         {"handoff_id": conversation.handoff_id, "text": reply},
-                        timeout=CALL_TIMEOUT_SECONDS,
+                        ConsoleClient.NAMESPACE,
                     )
                 if isinstance(ack, dict) and ack.get("ok") is True:
                     counsellor_acked.add(f"{conversation.conversation_id}|{reply}")
+                elif ack is not None:
+                    unacknowledged += 1
 
         started = time.perf_counter()
         await asyncio.gather(
@@ -181,4 +199,5 @@ async def run(
         youth_to_counsellor=Direction.count(youth_acked, to_console),
         counsellor_to_youth=Direction.count(counsellor_acked, to_youth),
         exchange_seconds=elapsed,
+        unacknowledged=unacknowledged,
     )
