@@ -15,6 +15,8 @@ After a handoff the bot is silent: while the handoff waits, the youth is told th
 that no counsellor is online, with the opening hours and emergency numbers, when that is so);
 once a counsellor has claimed it, each message is stored and then relayed to that counsellor's
 console (api/services/relay.py), and `user_uttered` is acknowledged with `{stored: true}`.
+If storing fails (e.g. the database is overloaded), the message goes nowhere, the youth is
+told in Danish to send it again, and the acknowledgement is `{stored: false}`.
 """
 
 import logging
@@ -56,6 +58,12 @@ def no_counsellor_online_da(opening_hours: str) -> str:
         f"{opening_hours}. Du beholder din plads i køen, og din besked er gemt. "
         + EMERGENCY_NUMBERS_DA
     )
+
+
+MESSAGE_NOT_STORED_DA = (
+    "Din besked kunne ikke gemmes, så den er ikke sendt videre. Prøv at sende den igen om lidt. "
+    + EMERGENCY_NUMBERS_DA
+)
 
 
 def message_too_long_da(limit: int) -> str:
@@ -132,7 +140,13 @@ class WebchatBridge:
             return None
         # Stored (anonymised, encrypted) before anything else happens with it, and only
         # once the youth has consented; before that nothing is written anywhere.
-        claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        try:
+            claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        except Exception as exc:  # storage failed: nothing was passed on; say so, never hang
+            # The type only: an exception's message or traceback could carry the text.
+            logger.error("youth turn not stored: %s", type(exc).__name__)
+            await self.sio.emit("bot_uttered", text_message(MESSAGE_NOT_STORED_DA), to=sid)
+            return {"stored": False}
         if claimant is not None:
             if claimant.counsellor_id is not None and self.relay is not None:
                 await self.relay.youth_message(claimant, message)
