@@ -7,7 +7,7 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: run
-run: ## Set up if needed, train what changed, run Rasa + actions + api; prints the chat URL
+run: ## Set up, train what changed, run Rasa + actions + api (RASA_PROCESSES=N: N Rasa servers)
 	@bash scripts/run.sh
 
 .PHONY: test
@@ -45,6 +45,12 @@ e2e: setup ## Only the end-to-end tests (real Rasa, action server and api)
 .PHONY: browser-test
 browser-test: setup ## Only the browser tests (Debian's chromium via Playwright, real stack)
 	@.venv/bin/pytest -q -m browser
+
+.PHONY: bench
+bench: setup ## The performance figures of the README: bridge, capacity, sockets (~12 min; PostgreSQL)
+	@.venv/bin/python bench/bridge.py --rounds 3
+	@.venv/bin/python bench/capacity.py
+	@.venv/bin/python bench/sockets.py --postgres
 
 .PHONY: lock
 lock: ## Re-pin requirements/*.txt from the current environments (after adding a package)

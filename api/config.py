@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     auto_migrate: bool = True
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa processes (comma-separated URLs); each conversation goes to one of them by a
+    # stable hash of its id (api/services/rasa_router.py). Empty: RASA_URL alone.
+    rasa_urls: str = ""
     rasa_timeout_seconds: float = 30.0
     action_server_url: str = "http://127.0.0.1:5055"
     health_timeout_seconds: float = 2.0
@@ -118,6 +121,24 @@ class Settings(BaseSettings):
                     f"WIDGET_ALLOWED_ORIGINS entries must be origins like https://example.dk, "
                     f"not {origin!r}"
                 )
+        return value
+
+    @property
+    def rasa_endpoints(self) -> list[str]:
+        """The Rasa processes conversations are routed to (RASA_URLS, else RASA_URL)."""
+        urls = [u.strip().rstrip("/") for u in self.rasa_urls.split(",") if u.strip()]
+        return urls or [self.rasa_url.rstrip("/")]
+
+    @field_validator("rasa_url", "rasa_urls")
+    @classmethod
+    def _http_urls(cls, value: str) -> str:
+        urls = [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"RASA_URL(S) entries must be http(s) URLs, not {url!r}")
+        if len(set(urls)) != len(urls):
+            raise ValueError("RASA_URLS lists a URL twice")
         return value
 
     @field_validator("widget_exit_url")

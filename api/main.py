@@ -48,7 +48,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
     # First, before anything opens: without a real key ring nothing may be stored.
     key_ring = load_key_ring(settings)
     engine = make_engine(settings.database_url)
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    rasa = RasaClient(settings.rasa_endpoints, settings.rasa_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -7,10 +7,16 @@ Starts the real stack (Rasa, action server, api) once. Each conversation sends t
 response-only turns; a turn's latency is from sending to the last expected reply. Phases
 alternate (direct, bridge, direct, bridge, ...) so machine noise hits both alike. Prints p50 and
 p95 of both paths and the bridge/direct ratio per concurrency level (goal: ≤ 1.10).
+
+Latency on a shared 2-core machine is noisy, so it also prints CPU time per turn (from
+/proc/<pid>/stat), which other jobs do not disturb: Rasa's in each path, the api's (the
+bridge's own cost), and this client's (socket.io clients cost more than plain HTTP; on 2
+cores that CPU is taken from Rasa and shows up in the bridge's latency).
 """
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -18,7 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,20 +41,29 @@ TURNS = [
 ]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def direct_conversation(client: httpx.AsyncClient, rasa_url: str) -> list[float]:
+async def direct_conversation(client: aiohttp.ClientSession, rasa_url: str) -> list[float]:
     sender = uuid.uuid4().hex
     latencies = []
     for message, expected in TURNS:
         started = time.perf_counter()
-        response = await client.post(
+        async with client.post(
             f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
-        )
-        replies = response.json()
+        ) as response:
+            replies = await response.json()
         latencies.append(time.perf_counter() - started)
         if len(replies) != expected:
             raise RuntimeError(f"direct: {len(replies)} replies to a turn, expected {expected}")
@@ -74,8 +89,11 @@ async def bridge_conversation(api_url: str) -> list[float]:
 
 
 async def phase(kind: str, concurrency: int, api_url: str, rasa_url: str) -> list[float]:
-    limits = httpx.Limits(max_connections=concurrency * 2)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    # The same HTTP client as the api's (aiohttp), so both paths pay the same client cost.
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=60), connector=connector
+    ) as http:
         if kind == "direct":
             jobs = [direct_conversation(http, rasa_url) for _ in range(concurrency)]
         else:
@@ -84,19 +102,32 @@ async def phase(kind: str, concurrency: int, api_url: str, rasa_url: str) -> lis
     return [latency for conversation in results for latency in conversation]
 
 
-async def measure(api_url: str, rasa_url: str, levels: list[int], rounds: int) -> None:
+async def measure(
+    api_url: str, rasa_url: str, levels: list[int], rounds: int, pids: dict[str, int]
+) -> None:
     await phase("direct", 2, api_url, rasa_url)  # warm both paths up
     await phase("bridge", 2, api_url, rasa_url)
-    print(f"{'conc':>5} {'path':>7} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8}")
+    print(
+        f"{'conc':>5} {'path':>7} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8}"
+        f" {'CPU ms/turn: rasa':>18} {'api':>5} {'client':>7}"
+    )
     for level in levels:
         samples: dict[str, list[float]] = {"direct": [], "bridge": []}
+        cpu: dict[str, dict[str, float]] = {
+            kind: dict.fromkeys(pids, 0.0) for kind in ("direct", "bridge")
+        }
         for _ in range(rounds):
             for kind in ("direct", "bridge"):
+                before = {name: cpu_seconds(pid) for name, pid in pids.items()}
                 samples[kind] += await phase(kind, level, api_url, rasa_url)
+                for name, pid in pids.items():
+                    cpu[kind][name] += cpu_seconds(pid) - before[name]
         for kind, values in samples.items():
+            per_turn = {name: 1000 * used / len(values) for name, used in cpu[kind].items()}
             print(
                 f"{level:>5} {kind:>7} {len(values):>6} "
                 f"{1000 * statistics.median(values):>8.1f} {1000 * percentile(values, 0.95):>8.1f}"
+                f" {per_turn['rasa']:>18.1f} {per_turn['api']:>5.1f} {per_turn['client']:>7.1f}"
             )
         p50 = statistics.median(samples["bridge"]) / statistics.median(samples["direct"])
         p95 = percentile(samples["bridge"], 0.95) / percentile(samples["direct"], 0.95)
@@ -113,7 +144,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir, running_stack(Path(workdir)) as stack:
-        asyncio.run(measure(stack.api_url, stack.rasa_url, args.concurrency, args.rounds))
+        pids = {
+            "rasa": stack.processes["rasa"].pid,
+            "api": stack.processes["api"].pid,
+            "client": os.getpid(),
+        }
+        asyncio.run(measure(stack.api_url, stack.rasa_url, args.concurrency, args.rounds, pids))
 
 
 if __name__ == "__main__":

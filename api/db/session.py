@@ -13,7 +13,12 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # As many kept connections as the worker threads that use them (anyio's 40): under
+        # load, SQLAlchemy's default 5 made every extra thread open and close a connection
+        # (with its PRAGMAs) per turn.
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, pool_size=40, max_overflow=20
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

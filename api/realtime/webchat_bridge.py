@@ -17,6 +17,8 @@ the opening hours of every organisation that takes it, when counsellors are back
 counsellor is online, with the emergency numbers);
 once a counsellor has claimed it, each message is stored and then relayed to that counsellor's
 console (api/services/relay.py), and `user_uttered` is acknowledged with `{stored: true}`.
+If storing fails (e.g. the database is overloaded), the message goes nowhere, the youth is
+told in Danish to send it again, and the acknowledgement is `{stored: false}`.
 """
 
 import logging
@@ -58,6 +60,12 @@ def no_counsellor_online_da(opening_hours: str) -> str:
         f"{opening_hours}. Du beholder din plads i køen, og din besked er gemt. "
         + EMERGENCY_NUMBERS_DA
     )
+
+
+MESSAGE_NOT_STORED_DA = (
+    "Din besked kunne ikke gemmes, så den er ikke sendt videre. Prøv at sende den igen om lidt. "
+    + EMERGENCY_NUMBERS_DA
+)
 
 
 def message_too_long_da(limit: int) -> str:
@@ -134,7 +142,13 @@ class WebchatBridge:
             return None
         # Stored (anonymised, encrypted) before anything else happens with it, and only
         # once the youth has consented; before that nothing is written anywhere.
-        claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        try:
+            claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
+        except Exception as exc:  # storage failed: nothing was passed on; say so, never hang
+            # The type only: an exception's message or traceback could carry the text.
+            logger.error("youth turn not stored: %s", type(exc).__name__)
+            await self.sio.emit("bot_uttered", text_message(MESSAGE_NOT_STORED_DA), to=sid)
+            return {"stored": False}
         if claimant is not None:
             if claimant.counsellor_id is not None and self.relay is not None:
                 await self.relay.youth_message(claimant, message)
@@ -235,16 +249,16 @@ class WebchatBridge:
     def _after_rasa_turn(
         self, session_id: str, bot_texts: list[str]
     ) -> tuple[int | None, int | None]:
-        if bot_texts:
-            self._store_bot_turns(session_id, bot_texts)
-        return self._queue_position_and_wait(session_id)
-
-    def _store_bot_turns(self, session_id: str, texts: list[str]) -> None:
-        # Checked after Rasa answered: the consent turn itself creates the profile.
+        """Store the bot's replies (if the youth consented) and read the queue place, in one
+        database session: one connection checkout per turn instead of two."""
         with self.sessions.begin() as session:
-            if not consent.has_consented(session, session_id):
-                return
-            for text in texts:
-                transcripts.append(
-                    session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
-                )
+            # Checked after Rasa answered: the consent turn itself creates the profile.
+            if bot_texts and consent.has_consented(session, session_id):
+                for text in bot_texts:
+                    transcripts.append(
+                        session, session_id, "bot", text, keys=self.keys, anonymise=self.anonymise
+                    )
+            position = handoffs.queue_position(session, session_id)
+            if position is None:
+                return None, None
+            return position, queue.estimated_wait_minutes(session)

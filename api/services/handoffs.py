@@ -86,5 +86,15 @@ def queue_positions(session: Session) -> dict[str, int]:
 
 
 def queue_position(session: Session, conversation_id: str) -> int | None:
-    """None when the conversation is not waiting (no handoff, or a counsellor has it)."""
+    """None when the conversation is not waiting (no handoff, or a counsellor has it).
+
+    The bridge asks after every bot turn: an indexed look-up answers the usual case (not
+    waiting) without reading the whole queue."""
+    waiting = session.scalar(
+        select(Handoff.id)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status == STATUS_WAITING)
+        .limit(1)
+    )
+    if waiting is None:
+        return None
     return queue_positions(session).get(conversation_id)

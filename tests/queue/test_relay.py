@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.config import Settings
 from api.db.session import make_engine, make_sessionmaker
+from api.realtime.webchat_bridge import MESSAGE_NOT_STORED_DA
 from api.services import accounts, transcripts
 from privacy.crypto import KeyRing
 from tests.support.api_server import serving_api
@@ -170,7 +171,7 @@ async def test_youth_and_counsellor_chat_live_and_everything_is_stored_first(liv
     await console.close()
 
 
-async def test_a_message_that_cannot_be_stored_is_neither_acknowledged_nor_relayed(
+async def test_a_message_that_cannot_be_stored_is_answered_not_stored_and_not_relayed(
     live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handoff_id, conversation = waiting_handoff(live.sessions, live.keys)
@@ -188,10 +189,11 @@ async def test_a_message_that_cannot_be_stored_is_neither_acknowledged_nor_relay
     monkeypatch.setattr(transcripts, "append", broken)
     ack = await console.call("counsellor_message", {"handoff_id": handoff_id, "text": "hej"})
     assert ack == {"ok": False, "error": "not_stored"}
-    with pytest.raises(socketio.exceptions.TimeoutError):
-        await youth.sio.call(
-            "user_uttered", {"message": "hallo", "session_id": conversation}, timeout=2
-        )
+    ack = await youth.sio.call(
+        "user_uttered", {"message": "hallo", "session_id": conversation}, timeout=5
+    )
+    assert ack == {"stored": False}  # the youth is told, never left waiting
+    assert await youth.bot() == {"text": MESSAGE_NOT_STORED_DA}
     await asyncio.sleep(0.5)
     assert youth.inbox.empty()
     received = [console.inbox.get_nowait()[0] for _ in range(console.inbox.qsize())]
