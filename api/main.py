@@ -9,6 +9,7 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api import errors
 from api.auth.config import AuthConfig
 from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
@@ -75,6 +76,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
     )
+    errors.install(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
