@@ -1,7 +1,9 @@
 """The action server's Prometheus metrics: the tagger's latency. No labels, so no user data.
 
 Served on 127.0.0.1:`ACTION_METRICS_PORT` when that is set (internal scraping only, like the
-action server itself); off otherwise.
+action server itself); off otherwise. rasa-sdk runs the actions in a Sanic worker process, not
+in the process that starts the server, so the endpoint is started when this module is imported
+inside that worker (Sanic names it in SANIC_WORKER_NAME): that is where the histogram counts.
 """
 
 import logging
@@ -27,6 +29,14 @@ def serve_from_env() -> int | None:
     if not raw:
         return None
     port = int(raw)
-    start_http_server(port, addr="127.0.0.1")
+    try:
+        start_http_server(port, addr="127.0.0.1")
+    except OSError as exc:  # a second worker, or a restarted one while the old holds the port
+        logger.warning("action server metrics not served on port %d: %s", port, exc)
+        return None
     logger.info("action server metrics on 127.0.0.1:%d/metrics", port)
     return port
+
+
+if os.environ.get("SANIC_WORKER_NAME"):
+    serve_from_env()

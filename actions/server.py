@@ -19,9 +19,6 @@ def main() -> None:
     from rasa_sdk.endpoint import run
     from rasa_sdk.executor import ActionExecutor
 
-    from actions.metrics import serve_from_env
-
-    serve_from_env()
     executor = ActionExecutor()
     executor.register_package(ACTION_PACKAGE)
     logging.getLogger(__name__).info("action server starting on port %s", port)
