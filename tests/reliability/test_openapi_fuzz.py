@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from pydantic import SecretStr
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 
 from api.config import Settings
 from api.main import create_fastapi
@@ -97,7 +99,10 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
 
 def test_no_generated_request_gets_a_server_error(fuzzed: Fuzzed) -> None:
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", fuzzed.app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = []
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result  # a part of the document schemathesis cannot read
+        operations.append(result.ok())
     assert len(operations) >= 20  # the document lists the api, not an empty shell
     calls = 0
     failures: dict[str, str] = {}
@@ -111,7 +116,7 @@ def test_no_generated_request_gets_a_server_error(fuzzed: Fuzzed) -> None:
             database=None,
             derandomize=True,  # the same examples in every run: a CI failure reproduces
         )
-        def no_server_error(case: schemathesis.Case) -> None:
+        def no_server_error(case: schemathesis.Case[Any]) -> None:
             nonlocal calls
             calls += 1
             headers = fuzzed.tokens.for_path(case.path)
