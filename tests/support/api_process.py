@@ -74,6 +74,11 @@ class ApiProcess:
             time.sleep(0.2)
         raise RuntimeError(f"api not up after {timeout} s:\n{self.logs()}")
 
+    def freeze(self) -> None:
+        """SIGSTOP: the connections stay open, but nothing is read or answered (a hung
+        process); what a client sends now sits unread in a socket buffer until the kill."""
+        os.killpg(self.stack.processes["api"].pid, signal.SIGSTOP)
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handler, no flush, no goodbye to the sockets."""
         process = self.stack.processes.pop("api")
