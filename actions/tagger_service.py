@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from actions.metrics import TAGGER_LATENCY
+
 logger = logging.getLogger(__name__)
 
 STATUS_OK = "ok"
@@ -50,7 +52,8 @@ def tag_text(text: str) -> TagResult:
     tagger = _load_tagger()
     if tagger is None or not text.strip():
         return TagResult(status=STATUS_UNAVAILABLE)
-    prediction = tagger.predict([text])[0]
+    with TAGGER_LATENCY.time():
+        prediction = tagger.predict([text])[0]
     return TagResult(
         status=STATUS_OK,
         tags=list(prediction.tags),

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     health_timeout_seconds: float = 2.0
 
     max_message_chars: int = 2000
+    # A youth's messages per conversation (api/services/rate_limit.py): a burst of this many,
+    # then this many per minute. A person typing stays far below; a script does not.
+    chat_burst_messages: int = Field(default=10, ge=1)
+    chat_messages_per_minute: int = Field(default=30, ge=1)
+    # HTTP routes that send e-mail (portability, newsletter sign-up), per client address.
+    mail_burst_requests: int = Field(default=5, ge=1)
+    mail_requests_per_minute: int = Field(default=2, ge=1)
+    # Bearer token a Prometheus scraper sends to GET /metrics; empty: /metrics is off (404).
+    metrics_token: SecretStr = SecretStr("")
     public_base_url: str = "http://127.0.0.1:8000"
 
     # Key-encryption keys (docs/encryption.md): a key-ring file (rotated online by

@@ -10,6 +10,7 @@ client-credentials token with `handoff:create`. Refusals follow RFC 6750: 401 wi
 """
 
 import logging
+import math
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -25,6 +26,7 @@ from api.auth.tokens import AccessToken, InvalidAccessTokenError
 from api.auth.validation import authenticate_bearer
 from api.config import Settings
 from api.db.models_auth import Counsellor
+from api.services.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -159,3 +161,24 @@ def _youth_profile(
 
 # The anonymous profile id the bearer token belongs to (scope `profile:self`).
 YouthProfile = Annotated[str, Depends(_youth_profile)]
+
+TOO_MANY_REQUESTS_DA = "For mange forsøg på kort tid. Vent lidt, og prøv igen."
+
+
+def _mail_rate_limited(profile_id: YouthProfile, request: Request) -> str:
+    """Routes that send e-mail, per profile (a youth's token is their only identity): a
+    burst, then a few a minute; past that a 429 with Retry-After and a Danish message."""
+    limiter: RateLimiter = request.app.state.mail_limiter
+    wait = limiter.acquire(f"mail:{profile_id}")
+    if wait > 0:
+        logger.info("mail route rate-limited for profile %s", profile_id)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            TOO_MANY_REQUESTS_DA,
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    return profile_id
+
+
+# YouthProfile, rate-limited for the routes that send e-mail.
+MailingYouthProfile = Annotated[str, Depends(_mail_rate_limited)]

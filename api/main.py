@@ -9,6 +9,7 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api import errors
 from api.auth.config import AuthConfig
 from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
@@ -26,6 +27,7 @@ from api.routes import (
     handoffs,
     health,
     login,
+    metrics,
     newsletter,
     oauth,
     pages,
@@ -35,7 +37,9 @@ from api.routes import (
 )
 from api.routes import queue as queue_routes
 from api.services import retention
+from api.services.metrics import Metrics
 from api.services.rasa_client import RasaClient
+from api.services.rate_limit import RateLimiter
 from api.services.relay import Relay
 from intake.logging_setup import configure_logging
 from privacy.anonymiser import anonymise, warm_up
@@ -81,13 +85,19 @@ def create_fastapi(settings: Settings) -> FastAPI:
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
     )
+    errors.install(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.key_ring = key_ring
     app.state.rasa = rasa
     app.state.auth = AuthConfig.from_settings(settings)
+    app.state.metrics = Metrics(app.state.sessions)
+    app.state.mail_limiter = RateLimiter(
+        settings.mail_burst_requests, settings.mail_requests_per_minute
+    )
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(oauth.router)
     app.include_router(login.router)
     app.include_router(handoffs.router)
@@ -157,7 +167,11 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         client_manager=client_manager(settings),
     )
     relay = Relay(
-        sio, fastapi_app.state.sessions, keys=fastapi_app.state.key_ring, anonymise=anonymise
+        sio,
+        fastapi_app.state.sessions,
+        keys=fastapi_app.state.key_ring,
+        anonymise=anonymise,
+        metrics=fastapi_app.state.metrics,
     )
     bridge = WebchatBridge(
         sio,
@@ -168,6 +182,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         anonymise=anonymise,
         opening_hours=settings.counselling_opening_hours,
         relay=relay,
+        limiter=RateLimiter(settings.chat_burst_messages, settings.chat_messages_per_minute),
+        metrics=fastapi_app.state.metrics,
     )
     fastapi_app.state.webchat = bridge
     fastapi_app.state.relay = relay

@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -73,6 +74,9 @@ class TranscriptEntry(Base):
     __table_args__ = (
         UniqueConstraint("profile_id", "seq"),
         CheckConstraint("role IN ('ungdom', 'bot', 'rådgiver')", name="role"),
+        Index(
+            "uq_transcript_entries_client_message", "profile_id", "client_message_id", unique=True
+        ),
     )
     __encrypted_attributes__: ClassVar[tuple[str, ...]] = ("text",)
 
@@ -87,6 +91,9 @@ class TranscriptEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     text: Mapped[Sealed] = mapped_column("text_ciphertext", SealedBytes)
+    # The widget's random id for a youth's message (api/services/inbound.py): a resend after a
+    # reconnect finds it and is not stored twice. Never derived from the text.
+    client_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     def field_context(self, attribute: str) -> FieldContext:
         return self.context_for(attribute, row_id=self.id, profile_id=self.profile_id)

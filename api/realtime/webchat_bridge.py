@@ -22,16 +22,22 @@ told in Danish to send it again, and the acknowledgement is `{stored: false}`.
 """
 
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import socketio
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from api.realtime import acks
 from api.realtime.session_ids import is_valid_session_id, new_session_id
-from api.services import consent, handoffs, idle, organisation_rules, queue, transcripts
+from api.services import consent, handoffs, idle, inbound, organisation_rules, queue, transcripts
+from api.services.metrics import Metrics
 from api.services.rasa_client import RasaClient, RasaUnavailableError
+from api.services.rate_limit import RateLimiter
 from api.services.relay import CONSOLE_NAMESPACE, Relay
 from api.services.webchat import BOT_UNAVAILABLE_DA, EMERGENCY_NUMBERS_DA, text_message, to_webchat
 from privacy.crypto import KeyProvider
@@ -68,8 +74,18 @@ MESSAGE_NOT_STORED_DA = (
 )
 
 
-def message_too_long_da(limit: int) -> str:
-    return f"Din besked er for lang. Del den gerne op i kortere beskeder på højst {limit} tegn."
+TOO_FAST_DA = (
+    "Du skriver meget hurtigt. Vent et øjeblik, og send så din besked igen. "
+    "De beskeder, du fik svar på, er modtaget."
+)
+FLOOD_WARNING_INTERVAL_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    claimant: queue.Claimant | None
+    stored: bool
+    duplicate: bool
 
 
 class WebchatBridge:
@@ -83,8 +99,13 @@ class WebchatBridge:
         anonymise: Callable[[str], str],
         opening_hours: str = DEFAULT_OPENING_HOURS_DA,
         relay: Relay | None = None,
+        limiter: RateLimiter | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.sio = sio
+        self.limiter = limiter
+        self._warned: dict[str, float] = {}
         self.opening_hours = opening_hours
         self.relay = relay
         self.rasa = rasa
@@ -129,51 +150,92 @@ class WebchatBridge:
     async def _say(self, room: str, message: dict[str, Any]) -> None:
         await self.sio.emit("bot_uttered", message, room=room)
 
-    async def on_user_uttered(self, sid: str, data: Any = None) -> dict[str, Any] | None:
-        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
-            await self.sio.emit("bot_uttered", text_message("Jeg modtog en tom besked."), to=sid)
-            return None
-        session_id = await self._session_id(sid, data)
-        message = data["message"].strip()
-        if not message:
-            return None
-        if len(message) > self.max_message_chars:
-            await self._say(session_id, text_message(message_too_long_da(self.max_message_chars)))
-            return None
-        # Stored (anonymised, encrypted) before anything else happens with it, and only
-        # once the youth has consented; before that nothing is written anywhere.
+    async def on_user_uttered(self, sid: str, data: Any = None) -> dict[str, Any]:
+        """One youth turn. The return value is the socket.io acknowledgement (sent only if the
+        client asked for one; rasa-webchat does not and is unaffected). See `api.realtime.acks`.
+        """
+        session_id = await self._session_id(sid, data if isinstance(data, dict) else {})
+        wait = self.limiter.acquire(session_id) if self.limiter is not None else 0.0
+        if wait > 0:
+            await self._warn_flood(sid, session_id)
+            self._count_refused("rate_limited")
+            return acks.rate_limited(wait)
+        checked = inbound.check(data, self.max_message_chars)
+        if isinstance(checked, inbound.Refused):
+            if checked.reply_da is not None:
+                await self.sio.emit("bot_uttered", text_message(checked.reply_da), to=sid)
+            self._count_refused(checked.error)
+            return acks.refused(checked.error)
+        message = checked.text
+        # Stored (anonymised, encrypted) and committed before anything else happens with it,
+        # and only once the youth has consented; before that nothing is written anywhere.
         try:
-            claimant = await run_in_threadpool(self._store_youth_turn, session_id, message)
-        except Exception as exc:  # storage failed: nothing was passed on; say so, never hang
-            # The type only: an exception's message or traceback could carry the text.
+            stored = await run_in_threadpool(
+                self._store_youth_turn, session_id, message, checked.client_message_id
+            )
+        except Exception as exc:  # nothing was stored: say so, never fail silently
             logger.error("youth turn not stored: %s", type(exc).__name__)
             await self.sio.emit("bot_uttered", text_message(MESSAGE_NOT_STORED_DA), to=sid)
-            return {"stored": False}
+            self._count_refused("not_stored")
+            return acks.refused("not_stored")
+        if stored.duplicate:
+            # A resend after a reconnect of a turn committed before the ack got out: it was
+            # processed then; processing it again would store it twice and confuse the bot.
+            return acks.accepted(stored=True, duplicate=True)
+        claimant = stored.claimant
         if claimant is not None:
             if claimant.counsellor_id is not None and self.relay is not None:
                 await self.relay.youth_message(claimant, message)
+                self._count_turn("counsellor", "youth")
             else:
                 await self._tell_waiting(session_id, WAITING_FOR_COUNSELLOR_DA)
                 await self._send_queue_position(session_id)
-            return {"stored": True}
+            return acks.accepted(stored=True)
         try:
             replies = await self.rasa.send(session_id, message)
         except RasaUnavailableError:
             await self._say(session_id, text_message(BOT_UNAVAILABLE_DA))
-            return None
+            if self.metrics is not None:
+                self.metrics.count_rasa_error("unavailable")
+            return acks.accepted(stored=stored.stored)
+        self._count_turn("bot", "youth")
         outgoing = [m for reply in replies for m in to_webchat(reply)]
         bot_texts = [m["text"] for m in outgoing if "text" in m]
         # One trip to the database thread pool per turn: store, then read the queue place.
         position, minutes = await run_in_threadpool(self._after_rasa_turn, session_id, bot_texts)
         for webchat_message in outgoing:
             await self._say(session_id, webchat_message)
+        if bot_texts:
+            self._count_turn("bot", "bot")
         # The action server records a handoff during the turn; tell the youth their place
         # (in words, so rasa-webchat shows it too) and everyone waiting their new place: an
         # `akut` handoff moves ahead of the others.
         if position is not None:
             await self._tell_waiting(session_id, queue_position_da(position, minutes))
             await self.broadcast_queue_positions()
-        return None
+        return acks.accepted(stored=stored.stored)
+
+    def _count_turn(self, phase: str, sender: str) -> None:
+        if self.metrics is not None:
+            self.metrics.count_turn(phase, sender)
+
+    def _count_refused(self, reason: str) -> None:
+        if self.metrics is not None:
+            self.metrics.count_refused(reason)
+
+    async def _warn_flood(self, sid: str, session_id: str) -> None:
+        """The Danish explanation, once per `FLOOD_WARNING_INTERVAL_SECONDS` per conversation
+        (every refused message is still refused explicitly in its acknowledgement)."""
+        now = time.monotonic()
+        if now - self._warned.get(session_id, -FLOOD_WARNING_INTERVAL_SECONDS) < (
+            FLOOD_WARNING_INTERVAL_SECONDS
+        ):
+            return
+        self._warned[session_id] = now
+        if len(self._warned) > 10_000:
+            self._warned = {session_id: now}
+        logger.info("conversation %s rate-limited", session_id)
+        await self.sio.emit("bot_uttered", text_message(TOO_FAST_DA), to=sid)
 
     async def _tell_waiting(self, session_id: str, text: str) -> None:
         """`text`, followed, outside the opening hours of every organisation that takes this
@@ -212,19 +274,40 @@ class WebchatBridge:
                 room=session_id,
             )
 
-    def _store_youth_turn(self, session_id: str, message: str) -> queue.Claimant | None:
-        """Stores the youth's turn if they consented (committed before this returns); returns
-        the open handoff and who holds it (None: the bot still has the conversation). A youth
-        writing in an open handoff restarts its idle clock (api/services/idle.py)."""
-        with self.sessions.begin() as session:
-            if consent.has_consented(session, session_id):
+    def _store_youth_turn(
+        self, session_id: str, message: str, client_message_id: str | None
+    ) -> StoredTurn:
+        """Stores the youth's turn if they consented (committed before this returns), unless a
+        turn with the same client message id is stored already; returns that and the open
+        handoff and who holds it (None: the bot still has the conversation). A youth writing in
+        an open handoff restarts its idle clock (api/services/idle.py)."""
+        try:
+            with self.sessions.begin() as session:
+                claimant = queue.claimant(session, session_id)
+                if not consent.has_consented(session, session_id):
+                    return StoredTurn(claimant, stored=False, duplicate=False)
+                if client_message_id is not None and (
+                    transcripts.find_client_message(session, session_id, client_message_id)
+                    is not None
+                ):
+                    return StoredTurn(claimant, stored=True, duplicate=True)
                 transcripts.append(
-                    session, session_id, "ungdom", message, keys=self.keys, anonymise=self.anonymise
+                    session,
+                    session_id,
+                    "ungdom",
+                    message,
+                    keys=self.keys,
+                    anonymise=self.anonymise,
+                    client_message_id=client_message_id,
                 )
-            claimant = queue.claimant(session, session_id)
-            if claimant is not None:
-                idle.record_youth_activity(session, claimant.handoff_id, queue.now_utc())
-            return claimant
+                if claimant is not None:
+                    idle.record_youth_activity(session, claimant.handoff_id, queue.now_utc())
+                return StoredTurn(claimant, stored=True, duplicate=False)
+        except IntegrityError:
+            # The same id committed by a concurrent resend between the check and the insert.
+            if client_message_id is None:
+                raise
+            return StoredTurn(None, stored=True, duplicate=True)
 
     def _availability(self, session_id: str) -> tuple[str | None, bool]:
         """(the Danish "closed, back at" text or None when open, a counsellor online)."""

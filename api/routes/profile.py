@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from api.config import Settings
-from api.deps import SessionDep, SettingsDep, YouthProfile
+from api.deps import MailingYouthProfile, SessionDep, SettingsDep, YouthProfile
 from api.services import erasure, export, newsletter, portability, profiles, rectification
 
 router = APIRouter(prefix="/api/v1/profile", tags=["data rights"])
@@ -87,7 +87,7 @@ class EmailIn(BaseModel):
 @router.post("/portability")
 def send_export(
     body: EmailIn,
-    profile_id: YouthProfile,
+    profile_id: MailingYouthProfile,
     session: SessionDep,
     settings: SettingsDep,
     request: Request,
@@ -115,7 +115,7 @@ def send_export(
 @router.post("/newsletter", status_code=status.HTTP_201_CREATED)
 def subscribe(
     body: EmailIn,
-    profile_id: YouthProfile,
+    profile_id: MailingYouthProfile,
     session: SessionDep,
     settings: SettingsDep,
     request: Request,

@@ -103,4 +103,8 @@ def claim(
     if relay is not None:
         live(request, relay.claimed, handoff.conversation_id, COUNSELLOR_JOINED_DA)
     queue_changed(request)
-    return item_out(queue.held_item(handoff))
+    item = queue.held_item(handoff)
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.observe_handoff_wait(item.waiting_seconds)
+    return item_out(item)

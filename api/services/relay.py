@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.db.models_auth import Counsellor
 from api.services import queue, transcripts
+from api.services.metrics import Metrics
 from api.services.webchat import text_message
 from privacy.crypto import KeyProvider
 
@@ -61,7 +62,9 @@ class Relay:
         *,
         keys: KeyProvider,
         anonymise: Callable[[str], str],
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.sio = sio
         self.sessions = sessions
         self.keys = keys
@@ -76,6 +79,8 @@ class Relay:
         )
         await self.sio.emit("counsellor_typing", {"typing": False}, room=conversation_id)
         await self.sio.emit("bot_uttered", text_message(text), room=conversation_id)
+        if self.metrics is not None:
+            self.metrics.count_turn("counsellor", "counsellor")
         logger.info("counsellor turn relayed for handoff %s (seq %d)", handoff_id, seq)
         return Delivered(handoff_id, seq)
 

@@ -26,6 +26,11 @@ Anonymiser = Callable[[str], str]
 
 _TAG = re.compile(r"^[a-z][a-z_]{0,39}$")
 _PROFILE_ID = re.compile(rf"^[A-Za-z0-9_-]{{1,{PROFILE_ID_LENGTH}}}$")
+_CLIENT_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def is_valid_client_message_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_CLIENT_MESSAGE_ID.fullmatch(value))
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,17 @@ def append(
     keys: KeyProvider,
     anonymise: Anonymiser,
     now: datetime | None = None,
+    client_message_id: str | None = None,
 ) -> Appended:
     """Anonymise, encrypt and append one turn; creates the profile on its first turn.
 
+    `client_message_id` is the sender's id for the message: the unique index on
+    (profile_id, client_message_id) refuses a second copy (see `find_client_message`).
     Does not commit: the caller owns the transaction.
     """
     _check_inputs(profile_id, role, tags, anonymise)
+    if client_message_id is not None and not _CLIENT_MESSAGE_ID.fullmatch(client_message_id):
+        raise ValueError("client message id must be 8-64 characters of A-Z a-z 0-9 _ -")
     clean = anonymise(text)
     if not isinstance(clean, str):
         raise TypeError("anonymise must return str")
@@ -102,10 +112,22 @@ def append(
             "created_at": now,
             "tags": list(tags),
             "text_ciphertext": seal(key, context, clean),
+            "client_message_id": client_message_id,
         },
     )
     logger.debug("transcript entry %d appended (role %s)", slot.seq, role)
     return Appended(id=row_id, seq=slot.seq)
+
+
+def find_client_message(session: Session, profile_id: str, client_message_id: str) -> int | None:
+    """The sequence number of the turn stored under this client message id, if any."""
+    seq: int | None = session.scalar(
+        select(TranscriptEntry.seq).where(
+            TranscriptEntry.profile_id == profile_id,
+            TranscriptEntry.client_message_id == client_message_id,
+        )
+    )
+    return seq
 
 
 def read(session: Session, profile_id: str, *, keys: KeyProvider) -> list[Turn]:

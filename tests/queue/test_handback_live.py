@@ -27,7 +27,7 @@ async def test_silent_while_held_then_forwarded_after_hand_back(live: Live) -> N
         assert live.post(f"/api/v1/queue/{handoff_id}/claim", token).status_code == 200
         assert "En rådgiver har taget" in (await youth.bot())["text"]
 
-        assert await youth.send("hej") == {"stored": True}
+        assert await youth.send("hej") == {"ok": True, "stored": True, "duplicate": False}
         assert (await console.next("youth_message"))["text"] == "hej"
         await asyncio.sleep(1.0)
         assert youth.inbox.empty()  # not forwarded: Rasa's absence would have been reported

@@ -60,7 +60,11 @@ async def test_an_idle_youth_is_checked_then_closed_kindly(idle_live: Live) -> N
         assert "En rådgiver har taget" in (await youth.bot())["text"]
         # The youth answers now and then: no check while they do.
         for _ in range(3):
-            assert await youth.send("jeg er her") == {"stored": True}
+            assert await youth.send("jeg er her") == {
+                "ok": True,
+                "stored": True,
+                "duplicate": False,
+            }
             await asyncio.sleep(1.0)
         assert youth.inbox.empty()
 

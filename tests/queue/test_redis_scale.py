@@ -107,7 +107,7 @@ async def exchange(url_a: str, url_b: str, workdir: Path, keys: KeyRing) -> tupl
         ack = await youth.sio.call(
             "user_uttered", {"message": "hej fra proces A", "session_id": conversation}
         )
-        assert ack == {"stored": True}
+        assert ack == {"ok": True, "stored": True, "duplicate": False}
         try:
             got_counsellor = (await console.next("youth_message", timeout=5))["text"]
         except TimeoutError:

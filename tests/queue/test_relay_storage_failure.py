@@ -43,10 +43,17 @@ async def test_a_message_that_cannot_be_stored_is_answered_not_stored(tmp_path: 
         await youth.connect(conversation)
         try:
             call = {"message": "hjælp mig", "session_id": conversation}
-            assert await youth.sio.call("user_uttered", call, timeout=10) == {"stored": True}
+            assert await youth.sio.call("user_uttered", call, timeout=10) == {
+                "ok": True,
+                "stored": True,
+                "duplicate": False,
+            }
             with engine.begin() as connection:  # storage breaks
                 connection.execute(text("ALTER TABLE transcript_entries RENAME TO broken"))
-            assert await youth.sio.call("user_uttered", call, timeout=10) == {"stored": False}
+            assert await youth.sio.call("user_uttered", call, timeout=10) == {
+                "ok": False,
+                "error": "not_stored",
+            }
             reply = await asyncio.wait_for(youth.inbox.get(), timeout=10)
             assert reply == {"text": MESSAGE_NOT_STORED_DA}
             assert "112" in reply["text"] and "116 111" in reply["text"]

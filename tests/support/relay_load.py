@@ -160,7 +160,7 @@ async def run(
                         {"message": text, "session_id": conversation.conversation_id},
                         "/",
                     )
-                if ack == {"stored": True}:
+                if isinstance(ack, dict) and ack.get("ok") is True and ack.get("stored") is True:
                     youth_acked.add(f"{conversation.handoff_id}|{text}")
                 elif ack is not None:
                     unacknowledged += 1

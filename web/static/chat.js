@@ -179,6 +179,7 @@
     if (transcript.messages.length === 0) {
       socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
     }
+    resendUnacknowledged();
   });
   socket.on("bot_uttered", function (data) {
     if (!data || typeof data !== "object") { return; }
@@ -206,6 +207,33 @@
   });
   socket.on("counsellor_typing", function (data) { setTyping(Boolean(data && data.typing)); });
 
+  // Messages sent but not yet acknowledged (api/realtime/acks.py), by their random id. After a
+  // reconnect they are sent again with the same id: the api stores a message once however often
+  // it arrives. Any ack settles a message (a refusal came with its own Danish explanation).
+  var unacknowledged = {};
+
+  function messageId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function emitUtterance(id) {
+    var pending = unacknowledged[id];
+    if (!pending || !socket.connected || !sessionId) { return; }
+    socket.emit(
+      "user_uttered",
+      { message: pending, session_id: sessionId, message_id: id },
+      function () { delete unacknowledged[id]; }
+    );
+  }
+
+  function resendUnacknowledged() {
+    Object.keys(unacknowledged).forEach(emitUtterance);
+  }
+
   function send(payload, shown) {
     if (!sessionId) {
       el.status.textContent = "Vent et øjeblik – chatten forbinder …";
@@ -213,7 +241,9 @@
     }
     setQuickReplies([]);
     addMessage({ who: "me", text: shown });
-    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+    var id = messageId();
+    unacknowledged[id] = payload;
+    emitUtterance(id);  // while disconnected: sent by resendUnacknowledged after the reconnect
     return true;
   }
 

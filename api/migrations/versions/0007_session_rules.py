@@ -2,7 +2,7 @@
 transcript retention), underretning audit and contact details
 
 Revision ID: 0007_session_rules
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-25 18:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_session_rules"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
