@@ -18,6 +18,7 @@ from api.realtime.counsellor_socket import ConsoleNamespace
 from api.realtime.profile_secret import ProfileSecretHandler
 from api.realtime.webchat_bridge import WebchatBridge
 from api.routes import (
+    canned,
     consents,
     console,
     conversations,
@@ -29,6 +30,7 @@ from api.routes import (
     pages,
     profile,
     stats,
+    supervisor,
 )
 from api.routes import queue as queue_routes
 from api.services import retention
@@ -90,6 +92,8 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(queue_routes.router)
     app.include_router(conversations.router)
     app.include_router(console.router)
+    app.include_router(supervisor.router)
+    app.include_router(canned.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(
         "/vendor/socket.io",

@@ -4,7 +4,13 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Importing the model modules registers their tables on Base.metadata.
-from api.db import models, models_profiles, models_queue, models_rights  # noqa: F401
+from api.db import (  # noqa: F401
+    models,
+    models_counsellor_tools,
+    models_profiles,
+    models_queue,
+    models_rights,
+)
 from api.db.base import Base
 from api.db.session import make_engine
 
