@@ -65,6 +65,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/v1/conversations/{held}/transfer", {"counsellor_id": "{rikke}"}),
     ("POST", "/api/v1/conversations/{held}/close", {"outcome": "hjulpet"}),
     ("POST", "/api/v1/conversations/{held}/tags", {"tags": ["angst"]}),
+    ("POST", "/api/v1/conversations/{held}/notes", {"text": "en note"}),
 ]
 
 

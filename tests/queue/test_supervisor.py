@@ -2,6 +2,8 @@
 only their own organisation (another organisation's supervisor sees nothing and reaches
 nothing), loads n/cap, reassignment within the cap, and notes the youth never sees."""
 
+from typing import Any
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -133,3 +135,45 @@ def test_a_supervisor_reads_reassigns_within_the_cap_and_leaves_a_note(
     with sessions() as session:
         assert load.active_count(session, people["rikke"].id) == 1
         assert load.active_count(session, people["jonas"].id) == 1
+
+
+def test_the_cli_makes_supervisors_and_sets_caps(
+    app: FastAPI, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from api.config import get_settings
+    from api.db.models_auth import Organisation
+    from api.services import accounts
+    from intake.cli import app as cli
+
+    add_counsellor(app.state.sessions, "rikke@aarhus.dk", "Aarhus Kommune")
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("KEY_RING", settings.key_ring.get_secret_value())
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        added = runner.invoke(
+            cli,
+            [
+                "users", "add", "chef@aarhus.dk", "--org", "Aarhus Kommune",
+                "--straffeattest", "2026-09-01", "--boerneattest", "2026-09-01",
+                "--role", "supervisor", "--max-conversations", "2", "--password-stdin",
+            ],
+            input="korrekt-hest-batteri-haefteklamme\n",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.output
+        assert runner.invoke(cli, ["users", "role", "rikke@aarhus.dk", "supervisor"]).exit_code == 0
+        assert runner.invoke(cli, ["orgs", "cap", "Aarhus Kommune", "5"]).exit_code == 0
+        refused = runner.invoke(cli, ["orgs", "cap", "Aarhus Kommune", "0"])
+        assert refused.exit_code == 1 and "1-20" in refused.output
+        assert runner.invoke(cli, ["users", "role", "rikke@aarhus.dk", "chef"]).exit_code == 2
+    finally:
+        get_settings.cache_clear()
+    with app.state.sessions() as session:
+        chef = accounts.find_counsellor(session, "chef@aarhus.dk")
+        rikke = accounts.find_counsellor(session, "rikke@aarhus.dk")
+        assert (chef.role, chef.conversation_cap, rikke.role) == ("supervisor", 2, "supervisor")
+        org = session.get(Organisation, chef.organisation_id)
+        assert org is not None and org.conversation_cap == 5
+        assert load.cap_of(session, chef) == 2 and load.cap_of(session, rikke) == 5
