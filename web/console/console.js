@@ -358,7 +358,8 @@
     }
   });
   el.reply.addEventListener("input", function () {
-    if (!socket || !current) { return; }
+    // Choosing a canned reply ("/…") is not writing to the youth yet.
+    if (!socket || !current || el.reply.value.charAt(0) === "/") { return; }
     if (!typingSent) {
       typingSent = true;
       socket.emit("typing", { handoff_id: current, typing: true });
@@ -376,7 +377,11 @@
       el["tags-fieldset"].querySelectorAll("input:checked"), function (box) { return box.value; });
     if (chosen.length === 0) { status("Vælg mindst ét tag."); return; }
     api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/tags", { tags: chosen })
-      .then(function () { status("Tags er gemt. Tak – de bruges til at gøre tagningen bedre."); loadQueue(); })
+      .then(function () {
+        status("Tags er gemt. Tak – de bruges til at gøre tagningen bedre.");
+        renderCategories(chosen);  // the close form starts from the corrected tags
+        loadQueue();
+      })
       .catch(function () { status("Tags kunne ikke gemmes."); });
   });
 
