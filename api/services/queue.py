@@ -350,7 +350,7 @@ def close(
         .values(closed_at=now_utc(), outcome=outcome, referral=referral)
     )
     session.refresh(handoff)
-    if unique is not None and unique != _tag_ids(handoff):
+    if unique is not None and set(unique) != set(_tag_ids(handoff)):
         _record_correction(session, counsellor, handoff, unique)
     # Statistics count the conversation in the organisation that handled it (no profile id).
     stats.record_closed_conversation(session, handoff, organisation_id=counsellor.organisation_id)

@@ -194,3 +194,22 @@ def test_the_close_form_without_categories_keeps_the_tags_and_bad_values_are_422
     with app.state.sessions() as session:
         assert {c.tag for c in session.scalars(select(StatsCell))} == {"mobning"}
         assert session.scalars(select(TagCorrection)).all() == []
+
+
+def test_confirming_the_taggers_categories_records_no_correction(
+    app: FastAPI, client: TestClient, people: dict[str, Person]
+) -> None:
+    handoff_id, _ = waiting_handoff(
+        app.state.sessions, app.state.key_ring, tags=[("mobning", 0.8), ("angst", 0.5)]
+    )
+    headers = login(client, people["rikke"])
+    assert client.post(f"/api/v1/queue/{handoff_id}/claim", headers=headers).status_code == 200
+    closed = client.post(
+        f"/api/v1/conversations/{handoff_id}/close",
+        headers=headers,
+        json={"outcome": "hjulpet", "categories": ["angst", "mobning"]},  # same, other order
+    )
+    assert closed.status_code == 204
+    with app.state.sessions() as session:
+        assert session.scalars(select(TagCorrection)).all() == []
+        assert {c.tag for c in session.scalars(select(StatsCell))} == {"mobning", "angst"}
