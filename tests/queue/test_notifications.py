@@ -154,3 +154,26 @@ async def test_a_counsellor_who_frees_up_is_offered_the_oldest_most_urgent_hando
         assert await console.next("offer") == {"handoff_id": older, "priority": "normal"}
     finally:
         await console.close()
+
+
+async def test_a_supervisors_note_reaches_the_holders_console_only(live: Live) -> None:
+    rikke = add_counsellor(live.sessions, "rikke@aarhus.dk", "Aarhus Kommune")
+    jonas = add_counsellor(live.sessions, "jonas@aarhus.dk", "Aarhus Kommune")
+    leader = add_counsellor(live.sessions, "leder@aarhus.dk", "Aarhus Kommune", role="supervisor")
+    handoff_id, _ = waiting_handoff(live.sessions, live.keys)
+    assert httpx.post(
+        f"{live.url}/api/v1/queue/{handoff_id}/claim", headers=bearer(live.token(rikke))
+    ).is_success
+    holder, colleague = await live.console(rikke), await live.console(jonas)
+    try:
+        note = httpx.post(
+            f"{live.url}/api/v1/supervisor/conversations/{handoff_id}/notes",
+            headers=bearer(live.token(leader)),
+            json={"text": "Husk Børnetelefonen"},
+        )
+        assert note.status_code == 201
+        assert await holder.next("note_added") == {"handoff_id": handoff_id}
+        assert await nothing(colleague, "note_added")
+    finally:
+        await holder.close()
+        await colleague.close()
