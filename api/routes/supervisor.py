@@ -114,6 +114,7 @@ def reassign(
     relay = getattr(request.app.state, "relay", None)
     if relay is not None:
         live(request, relay.assigned, target.id, handoff_id)
+        live(request, relay.unassigned, previous_id, handoff_id)
     queue_changed(request)
     previous = session.get(Counsellor, previous_id)
     if previous is not None:

@@ -180,6 +180,15 @@ class Relay:
             namespace=CONSOLE_NAMESPACE,
         )
 
+    async def unassigned(self, counsellor_id: str, handoff_id: str) -> None:
+        """A supervisor moved the conversation away: the old holder's console closes it."""
+        await self.sio.emit(
+            "unassigned",
+            {"handoff_id": handoff_id},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
     async def note_added(self, counsellor_id: str, handoff_id: str) -> None:
         """A supervisor left a note on a conversation the counsellor holds."""
         await self.sio.emit(

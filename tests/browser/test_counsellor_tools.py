@@ -237,11 +237,21 @@ def test_the_supervisor_sees_the_organisation_reads_notes_and_reassigns(
     expect(page.locator("#sup-summary")).to_contain_text("venter")
     expect(page.locator(f'#queue-list li[data-handoff="{waiting}"]')).to_be_visible()
 
+    # Kim has the conversation open in their own console.
+    kims = console_session(browser, browser_stack, notifications=False)
+    consoles.append(kims)
+    log_in(kims.page, browser_stack, kim.email)
+    kims.page.locator(f'li[data-handoff="{held}"]').get_by_role("button", name="Åbn").click()
+    expect(kims.page.locator("#conversation")).to_be_visible()
+
     item.get_by_role("button", name="Læs med").click()
     expect(page.locator("#sup-reader-messages")).to_contain_text("jeg bliver mobbet i skolen")
     page.get_by_label("Note til rådgiveren").fill("Spørg ind til søvnen")
     page.get_by_role("button", name="Send note").click()
     expect(page.locator("#status")).to_contain_text("Noten er sendt")
+    # Live in Kim's console, as a note (never in the chat with the youth).
+    expect(kims.page.locator(".note--supervisor")).to_contain_text("Spørg ind til søvnen")
+    expect(kims.page.locator("#conv-messages")).not_to_contain_text("Spørg ind til søvnen")
     screenshot(page, "console-12-supervisor")
     with sessions() as db:
         [note] = notes.for_handoff(db, held, keys=ReloadingKeyRing(browser_stack.key_ring_file))  # type: ignore[arg-type]
@@ -252,6 +262,8 @@ def test_the_supervisor_sees_the_organisation_reads_notes_and_reassigns(
     expect(page.locator("#status")).to_contain_text("Samtalen er flyttet")
     expect(page.locator(f'#sup-loads tr[data-counsellor="{bo.id}"]')).to_contain_text("1/2")
     expect(page.locator(f'#sup-loads tr[data-counsellor="{kim.id}"]')).to_contain_text("0/3")
+    expect(kims.page.locator("#status")).to_contain_text("flyttet samtalen til en kollega")
+    expect(kims.page.locator("#conversation")).to_be_hidden()
 
     # Another organisation's supervisor sees none of it.
     other = console_session(browser, browser_stack, notifications=False)

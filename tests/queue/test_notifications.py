@@ -156,7 +156,7 @@ async def test_a_counsellor_who_frees_up_is_offered_the_oldest_most_urgent_hando
         await console.close()
 
 
-async def test_a_supervisors_note_reaches_the_holders_console_only(live: Live) -> None:
+async def test_a_supervisors_note_and_reassignment_reach_the_right_consoles(live: Live) -> None:
     rikke = add_counsellor(live.sessions, "rikke@aarhus.dk", "Aarhus Kommune")
     jonas = add_counsellor(live.sessions, "jonas@aarhus.dk", "Aarhus Kommune")
     leader = add_counsellor(live.sessions, "leder@aarhus.dk", "Aarhus Kommune", role="supervisor")
@@ -174,6 +174,14 @@ async def test_a_supervisors_note_reaches_the_holders_console_only(live: Live) -
         assert note.status_code == 201
         assert await holder.next("note_added") == {"handoff_id": handoff_id}
         assert await nothing(colleague, "note_added")
+        moved = httpx.post(
+            f"{live.url}/api/v1/supervisor/conversations/{handoff_id}/reassign",
+            headers=bearer(live.token(leader)),
+            json={"counsellor_id": jonas.id},
+        )
+        assert moved.status_code == 204
+        assert await holder.next("unassigned") == {"handoff_id": handoff_id}
+        assert await colleague.next("assigned") == {"handoff_id": handoff_id}
     finally:
         await holder.close()
         await colleague.close()

@@ -114,6 +114,7 @@ class ConsoleClient:
             "handoff_waiting",
             "offer",
             "note_added",
+            "unassigned",
         ):
             self.sio.on(event, self._collector(event), namespace=self.NAMESPACE)
 

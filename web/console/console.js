@@ -734,6 +734,14 @@
     });
     socket.on("handoff_waiting", handoffWaiting);
     socket.on("offer", showOffer);
+    socket.on("unassigned", function (data) {
+      if (data && data.handoff_id === current) {
+        closeView("Din supervisor har flyttet samtalen til en kollega.");
+      } else {
+        status("Din supervisor har flyttet en af dine samtaler til en kollega.");
+        loadQueue();
+      }
+    });
     socket.on("note_added", function (data) {
       if (data && data.handoff_id === current) {
         status("Din supervisor har skrevet en note.");
