@@ -16,6 +16,7 @@ from api.db.session import make_engine, make_sessionmaker
 from api.services import notes, queue
 from privacy.crypto import ReloadingKeyRing
 from tests.browser.conftest import Session, new_session, screenshot
+from tests.browser.test_accessibility_and_compat import serious_violations
 from tests.browser.test_console import DESKTOP, log_in
 from tests.support.queue import Person, add_counsellor, waiting_handoff
 from tests.support.stack import Stack
@@ -44,8 +45,11 @@ HTMLMediaElement.prototype.play = function () {
 """
 
 
-def console_session(browser: Browser, stack: Stack, *, notifications: bool) -> Session:
-    session = new_session(browser, stack)
+def console_session(
+    browser: Browser, stack: Stack, *, notifications: bool, bypass_csp: bool = False
+) -> Session:
+    # bypass_csp only where the test injects axe-core; the console itself is unchanged.
+    session = new_session(browser, stack, bypass_csp=bypass_csp)
     if notifications:
         session.context.grant_permissions(["notifications"], origin=stack.api_url)
     session.context.add_init_script(RECORDER)
@@ -223,7 +227,7 @@ def test_the_supervisor_sees_the_organisation_reads_notes_and_reassigns(
         assert counsellor is not None
         queue.claim(db, counsellor, held)  # Kim took one in the console earlier
 
-    session = console_session(browser, browser_stack, notifications=False)
+    session = console_session(browser, browser_stack, notifications=False, bypass_csp=True)
     consoles.append(session)
     page = session.page
     log_in(page, browser_stack, "chef@horsens.dk")
@@ -253,6 +257,7 @@ def test_the_supervisor_sees_the_organisation_reads_notes_and_reassigns(
     expect(kims.page.locator(".note--supervisor")).to_contain_text("Spørg ind til søvnen")
     expect(kims.page.locator("#conv-messages")).not_to_contain_text("Spørg ind til søvnen")
     screenshot(page, "console-12-supervisor")
+    assert serious_violations(page) == []  # axe-core on the supervisor's view, reader open
     with sessions() as db:
         [note] = notes.for_handoff(db, held, keys=ReloadingKeyRing(browser_stack.key_ring_file))  # type: ignore[arg-type]
         assert (note.kind, note.text) == ("supervisor", "Spørg ind til søvnen")
