@@ -5,10 +5,14 @@ Revises: 0005
 Create Date: 2026-11-25 18:40:00
 """
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+from api.services.canned import DEFAULTS
 
 revision: str = "0006_counsellor_tools"
 down_revision: str | None = "0005"
@@ -16,18 +20,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ADD/DROP COLUMN, not batch mode: SQLite (>= 3.35) does both natively, and re-creating
+# `organisations` or `counsellors` would fail on the foreign keys that point at their rows.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("organisations") as batch:
-        batch.add_column(
-            sa.Column("conversation_cap", sa.Integer(), server_default="3", nullable=False)
-        )
-    with op.batch_alter_table("counsellors") as batch:
-        batch.add_column(
-            sa.Column("role", sa.String(length=16), server_default="counsellor", nullable=False)
-        )
-        batch.add_column(sa.Column("conversation_cap", sa.Integer(), nullable=True))
-    with op.batch_alter_table("handoff_assignments") as batch:
-        batch.add_column(sa.Column("referral", sa.String(length=32), nullable=True))
+    op.add_column(
+        "organisations",
+        sa.Column("conversation_cap", sa.Integer(), server_default="3", nullable=False),
+    )
+    op.add_column(
+        "counsellors",
+        sa.Column("role", sa.String(length=16), server_default="counsellor", nullable=False),
+    )
+    op.add_column("counsellors", sa.Column("conversation_cap", sa.Integer(), nullable=True))
+    op.add_column("handoff_assignments", sa.Column("referral", sa.String(length=32), nullable=True))
     op.create_table(
         "conversation_notes",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -74,15 +81,43 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_canned_replies_organisation_id"), "canned_replies", ["organisation_id"]
     )
+    _seed_canned_replies()
+
+
+def _seed_canned_replies() -> None:
+    """Organisations that existed before this revision get the same starting set as new ones."""
+    connection = op.get_bind()
+    organisations = connection.execute(sa.text("SELECT id FROM organisations")).scalars().all()
+    now = datetime.now(UTC)
+    replies = sa.table(
+        "canned_replies",
+        sa.column("id", sa.String),
+        sa.column("organisation_id", sa.String),
+        sa.column("title", sa.String),
+        sa.column("text", sa.Text),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    rows = [
+        {
+            "id": uuid.uuid4().hex,
+            "organisation_id": organisation_id,
+            "title": title,
+            "text": text,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for organisation_id in organisations
+        for title, text in DEFAULTS
+    ]
+    if rows:
+        op.bulk_insert(replies, rows)
 
 
 def downgrade() -> None:
     op.drop_table("canned_replies")
     op.drop_table("conversation_notes")
-    with op.batch_alter_table("handoff_assignments") as batch:
-        batch.drop_column("referral")
-    with op.batch_alter_table("counsellors") as batch:
-        batch.drop_column("conversation_cap")
-        batch.drop_column("role")
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("conversation_cap")
+    op.drop_column("handoff_assignments", "referral")
+    op.drop_column("counsellors", "conversation_cap")
+    op.drop_column("counsellors", "role")
+    op.drop_column("organisations", "conversation_cap")
