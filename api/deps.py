@@ -132,6 +132,17 @@ def _current_counsellor(
 CurrentCounsellor = Annotated[Counsellor, Depends(_current_counsellor)]
 
 
+def _current_supervisor(counsellor: CurrentCounsellor) -> Counsellor:
+    """A console login whose account has the supervisor role (of its own organisation only:
+    every supervisor query is filtered by `organisation_id`)."""
+    if counsellor.role != "supervisor":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a supervisor's login is required")
+    return counsellor
+
+
+CurrentSupervisor = Annotated[Counsellor, Depends(_current_supervisor)]
+
+
 def _action_client(
     token: Annotated[AccessToken, Depends(require_scope(scope_names.HANDOFF_CREATE))],
 ) -> AccessToken:

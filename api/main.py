@@ -20,6 +20,7 @@ from api.realtime.counsellor_socket import ConsoleNamespace
 from api.realtime.profile_secret import ProfileSecretHandler
 from api.realtime.webchat_bridge import WebchatBridge
 from api.routes import (
+    canned,
     consents,
     console,
     conversations,
@@ -33,6 +34,7 @@ from api.routes import (
     pages,
     profile,
     stats,
+    supervisor,
     underretning,
 )
 from api.routes import queue as queue_routes
@@ -112,6 +114,8 @@ def create_fastapi(settings: Settings) -> FastAPI:
     app.include_router(underretning.counsellor_router)
     app.include_router(underretning.youth_router)
     app.include_router(console.router)
+    app.include_router(supervisor.router)
+    app.include_router(canned.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT / "static"), name="static")
     app.mount(
         "/vendor/socket.io",

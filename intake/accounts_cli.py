@@ -94,6 +94,18 @@ def orgs_list() -> None:
             )
 
 
+@orgs_app.command("cap")
+def orgs_cap(
+    organisation: str = typer.Argument(..., help="Organisation id, name or accreditation id."),
+    max_conversations: int = typer.Argument(..., help="Concurrent conversations (1-20)."),
+) -> None:
+    """How many conversations each counsellor of the organisation may hold at once."""
+    with _session() as session:
+        org = accounts.find_organisation(session, organisation)
+        accounts.set_organisation_cap(session, org, max_conversations)
+        console.print(f"conversation cap of {org.name}: {max_conversations}")
+
+
 @orgs_app.command("route")
 def orgs_route(
     organisation: str = typer.Argument(..., help="Organisation id, name or accreditation id."),
@@ -139,8 +151,14 @@ def users_add(
         list(scope_names.DEFAULT_COUNSELLOR_SCOPES), "--scope", help="Grantable scope."
     ),
     password_stdin: bool = typer.Option(False, help="Read the password from stdin."),
+    role: accounts.Role = typer.Option(
+        accounts.Role.COUNSELLOR, help="counsellor, or supervisor (sees the organisation)."
+    ),
+    max_conversations: int | None = typer.Option(
+        None, help="Own cap on concurrent conversations (default: the organisation's)."
+    ),
 ) -> None:
-    """Add a counsellor account."""
+    """Add a counsellor (or supervisor) account."""
     password = _read_password(password_stdin)
     with _session() as session:
         counsellor = accounts.add_counsellor(
@@ -152,8 +170,31 @@ def users_add(
             straffeattest_issued_on=_date(straffeattest, "--straffeattest"),
             boerneattest_issued_on=_date(boerneattest, "--boerneattest"),
             scopes=scope,
+            role=role.value,
+            conversation_cap=max_conversations,
         )
         print(counsellor.id)
+
+
+@users_app.command("role")
+def users_role(email: str, role: accounts.Role = typer.Argument(...)) -> None:
+    """Make an account a supervisor of its organisation, or a counsellor again."""
+    with _session() as session:
+        accounts.set_role(session, email, role.value)
+        console.print(f"{email} is now {role.value}")
+
+
+@users_app.command("cap")
+def users_cap(
+    email: str,
+    max_conversations: int | None = typer.Argument(
+        None, help="Concurrent conversations; leave out for the organisation's cap."
+    ),
+) -> None:
+    """Set (or clear) one counsellor's cap on concurrent conversations."""
+    with _session() as session:
+        accounts.set_counsellor_cap(session, email, max_conversations)
+        console.print(f"cap of {email}: {max_conversations or 'the organisation default'}")
 
 
 @users_app.command("disable")
@@ -196,7 +237,7 @@ def users_list() -> None:
                 if counsellor.disabled_at
                 else ("attestation: " + ", ".join(problems) if problems else "ok")
             )
-            print(f"{counsellor.email}\t{counsellor.organisation.name}\t{state}")
+            print(f"{counsellor.email}\t{counsellor.organisation.name}\t{counsellor.role}\t{state}")
 
 
 # --- clients ------------------------------------------------------------------------------

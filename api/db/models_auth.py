@@ -8,7 +8,17 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Dialect, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -52,6 +62,8 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "kommune" | "ngo"
     accreditation_id: Mapped[str] = mapped_column(String(64), unique=True)
     accredited_on: Mapped[date] = mapped_column(Date)
+    # How many conversations one counsellor may hold at once (a counsellor may have their own).
+    conversation_cap: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
 
     counsellors: Mapped[list["Counsellor"]] = relationship(back_populates="organisation")
@@ -73,6 +85,10 @@ class Counsellor(Base):
     boerneattest_issued_on: Mapped[date] = mapped_column(Date)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=_now)
+    # "counsellor" or "supervisor" (sees and steers the whole organisation's conversations).
+    role: Mapped[str] = mapped_column(String(16), default="counsellor", server_default="counsellor")
+    # Own cap on concurrent conversations; None: the organisation's `conversation_cap`.
+    conversation_cap: Mapped[int | None] = mapped_column(Integer, default=None)
 
     organisation: Mapped[Organisation] = relationship(back_populates="counsellors")
 

@@ -43,6 +43,8 @@ class HandoffAssignment(Base):
     waited_seconds: Mapped[int] = mapped_column(default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     outcome: Mapped[str | None] = mapped_column(String(32), default=None)
+    # "Henvist til" of the post-conversation form (queue.REFERRALS ids).
+    referral: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class TagCorrection(Base):

@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 # Importing the model modules registers their tables on Base.metadata.
 from api.db import (  # noqa: F401
     models,
+    models_counsellor_tools,
     models_profiles,
     models_queue,
     models_rights,

@@ -10,7 +10,10 @@ Events (client → server, each answers through the socket.io acknowledgement):
   `typing` {handoff_id, typing}            → {ok}        "Rådgiveren skriver …" in the widget
   `heartbeat`                              → {ok}        keeps the counsellor "online"
   `reauth` {token}                         → {ok}        the refreshed access token
-Server → client: `youth_message` {handoff_id, text}, `queue_changed` {}, `assigned` {handoff_id}.
+Server → client: `youth_message` {handoff_id, text}, `queue_changed` {}, `assigned` {handoff_id},
+`handoff_waiting` {handoff_id, priority} (to the organisation's consoles), `offer` {handoff_id,
+priority} (to a counsellor who freed up), `note_added` {handoff_id} (a supervisor's note),
+`unassigned` {handoff_id} (a supervisor moved it to a colleague).
 Errors are `{ok: false, error: "unauthorized" | "not_found" | "invalid" | "not_stored"}`; a
 message is shown to the youth only after it was stored, so `not_stored` means nobody saw it.
 """
@@ -29,7 +32,13 @@ from api.auth.tokens import InvalidAccessTokenError
 from api.auth.validation import authenticate_bearer
 from api.db.models_auth import Counsellor
 from api.services import queue
-from api.services.relay import CONSOLE_NAMESPACE, NotHeldError, Relay, console_room
+from api.services.relay import (
+    CONSOLE_NAMESPACE,
+    NotHeldError,
+    Relay,
+    console_room,
+    organisation_room,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +114,9 @@ class ConsoleNamespace:
         )
         await self.sio.enter_room(
             sid, console_room(user.counsellor_id), namespace=CONSOLE_NAMESPACE
+        )
+        await self.sio.enter_room(
+            sid, organisation_room(user.organisation_id), namespace=CONSOLE_NAMESPACE
         )
         await run_in_threadpool(self._mark_online, sid, user)
         logger.info("console of counsellor %s connected", user.counsellor_id)

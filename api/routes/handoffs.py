@@ -3,11 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field, StringConstraints
+from sqlalchemy.orm import Session
 
+from api.db.models import Handoff
 from api.deps import ActionClient, SessionDep
-from api.services import handoffs
+from api.routes.queue import live
+from api.services import handoffs, queue
 from intake.demographics import AgeBand, Gender
 from tagging.taxonomy import TAG_IDS
 
@@ -45,10 +48,31 @@ class HandoffOut(BaseModel):
     tags: list[TagScore]
 
 
+def _already_akut(session: Session, conversation_id: str) -> bool:
+    existing = handoffs.open_handoff(session, conversation_id)
+    return existing is not None and existing.priority == handoffs.PRIORITY_AKUT
+
+
+def notify_consoles(request: Request, session: Session, handoff: Handoff) -> None:
+    """A new or newly `akut` handoff rings every online console of the organisations that
+    take it (sound and browser notification in the console)."""
+    relay = getattr(request.app.state, "relay", None)
+    if relay is None or handoff.status != handoffs.STATUS_WAITING:
+        return
+    organisations = queue.organisations_taking(session, handoff)
+    if organisations:
+        live(request, relay.handoff_waiting, organisations, handoff.id, handoff.priority)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffOut)
 def create_handoff(
-    body: HandoffIn, session: SessionDep, _client: ActionClient, response: Response
+    body: HandoffIn,
+    session: SessionDep,
+    _client: ActionClient,
+    response: Response,
+    request: Request,
 ) -> HandoffOut:
+    was_akut = _already_akut(session, body.conversation_id)
     handoff, created = handoffs.create_handoff(
         session,
         conversation_id=body.conversation_id,
@@ -60,4 +84,6 @@ def create_handoff(
     )
     if not created:
         response.status_code = status.HTTP_200_OK
+    if created or (handoff.priority == handoffs.PRIORITY_AKUT and not was_akut):
+        notify_consoles(request, session, handoff)
     return HandoffOut.model_validate(handoff, from_attributes=True)

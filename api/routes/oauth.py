@@ -55,4 +55,5 @@ def me(counsellor: CurrentCounsellor) -> dict[str, str]:
         "display_name": counsellor.display_name,
         "organisation_id": counsellor.organisation_id,
         "organisation": counsellor.organisation.name,
+        "role": counsellor.role,
     }

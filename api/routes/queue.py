@@ -11,7 +11,9 @@ from typing import Any, Literal
 import anyio.from_thread
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from api.db.models_auth import Counsellor
 from api.deps import CurrentCounsellor, SessionDep
 from api.services import queue
 from api.services.relay import COUNSELLOR_JOINED_DA
@@ -48,6 +50,7 @@ class QueueOut(BaseModel):
 class VocabularyOut(BaseModel):
     outcomes: dict[str, str]
     tags: list[str]
+    referrals: dict[str, str]
 
 
 def item_out(item: queue.QueueItem) -> QueueItemOut:
@@ -55,7 +58,13 @@ def item_out(item: queue.QueueItem) -> QueueItemOut:
 
 
 def refused(exc: queue.QueueError) -> HTTPException:
-    """One message per kind of refusal, never what was asked for."""
+    """One message per kind of refusal, never what was asked for. A cap says so in Danish
+    (the console shows it as it is)."""
+    if isinstance(exc, queue.CapReachedError):
+        return HTTPException(
+            status.HTTP_409_CONFLICT,
+            {"code": "cap_reached", "cap": exc.cap, "message": exc.message_da},
+        )
     if isinstance(exc, queue.NotFoundError):
         return HTTPException(status.HTTP_404_NOT_FOUND, "not found")
     if isinstance(exc, queue.ConflictError):
@@ -69,6 +78,19 @@ def live(request: Request, action: Callable[..., Coroutine[Any, Any, Any]], *arg
     if getattr(request.app.state, "relay", None) is None:
         return
     anyio.from_thread.run(action, *args)
+
+
+def offer_next(
+    request: Request, session: Session, counsellor: Counsellor, *, exclude: str | None = None
+) -> None:
+    """After a counsellor freed up (close, release, transfer, a supervisor's reassignment):
+    offer them the oldest highest-priority handoff they may take, if they have room."""
+    relay = getattr(request.app.state, "relay", None)
+    if relay is None:
+        return
+    item = queue.next_offer(session, counsellor, exclude=exclude)
+    if item is not None:
+        live(request, relay.offer, counsellor.id, item.id, item.priority)
 
 
 def queue_changed(request: Request) -> None:
@@ -88,7 +110,7 @@ def list_queue(counsellor: CurrentCounsellor, session: SessionDep) -> QueueOut:
 
 @router.get("/vocabulary", response_model=VocabularyOut)
 def vocabulary(counsellor: CurrentCounsellor) -> VocabularyOut:
-    return VocabularyOut(outcomes=queue.OUTCOMES, tags=list(TAG_IDS))
+    return VocabularyOut(outcomes=queue.OUTCOMES, tags=list(TAG_IDS), referrals=queue.REFERRALS)
 
 
 @router.post("/{handoff_id}/claim", response_model=QueueItemOut)

@@ -27,6 +27,7 @@ from api.db.models_auth import (
     RoutingRule,
     TokenFamily,
 )
+from api.services import canned
 from intake.demographics import AgeBand
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,22 @@ class AccountError(ValueError):
 class OrganisationKind(StrEnum):
     KOMMUNE = "kommune"
     NGO = "ngo"
+
+
+class Role(StrEnum):
+    COUNSELLOR = "counsellor"
+    # Sees every open conversation and the queue of their organisation, each counsellor's load;
+    # reassigns, leaves notes for the counsellor, keeps the canned replies.
+    SUPERVISOR = "supervisor"
+
+
+MAX_CONVERSATION_CAP = 20
+
+
+def _check_cap(cap: int | None) -> int | None:
+    if cap is not None and not 1 <= cap <= MAX_CONVERSATION_CAP:
+        raise AccountError(f"a conversation cap must be 1-{MAX_CONVERSATION_CAP}")
+    return cap
 
 
 class RouteKind(StrEnum):
@@ -104,8 +121,33 @@ def add_organisation(
     )
     session.add(organisation)
     session.flush()
+    canned.seed_defaults(session, organisation.id)
+    session.flush()
     logger.info("organisation %s added", organisation.id)
     return organisation
+
+
+def set_organisation_cap(session: Session, organisation: Organisation, cap: int) -> None:
+    """How many conversations each counsellor of the organisation may hold at once."""
+    organisation.conversation_cap = _check_cap(cap) or cap
+    logger.info("conversation cap of organisation %s set to %d", organisation.id, cap)
+
+
+def set_counsellor_cap(session: Session, email: str, cap: int | None) -> Counsellor:
+    """A counsellor's own cap (None: the organisation's)."""
+    counsellor = find_counsellor(session, email)
+    counsellor.conversation_cap = _check_cap(cap)
+    logger.info("conversation cap of counsellor %s set", counsellor.id)
+    return counsellor
+
+
+def set_role(session: Session, email: str, role: str) -> Counsellor:
+    if role not in set(Role):
+        raise AccountError(f"role must be one of {', '.join(Role)}")
+    counsellor = find_counsellor(session, email)
+    counsellor.role = role
+    logger.info("counsellor %s now has role %s", counsellor.id, role)
+    return counsellor
 
 
 def find_organisation(session: Session, ref: str) -> Organisation:
@@ -190,8 +232,13 @@ def add_counsellor(
     straffeattest_issued_on: date,
     boerneattest_issued_on: date,
     scopes: list[str] | None = None,
+    role: str = Role.COUNSELLOR,
+    conversation_cap: int | None = None,
 ) -> Counsellor:
     email = _normalise_email(email)
+    if role not in set(Role):
+        raise AccountError(f"role must be one of {', '.join(Role)}")
+    _check_cap(conversation_cap)
     granted = _check_scopes(scopes or list(scope_names.DEFAULT_COUNSELLOR_SCOPES))
     if scope_names.HANDOFF_CREATE in granted:
         raise AccountError("handoff:create is for the action server's client only")
@@ -209,6 +256,8 @@ def add_counsellor(
         scopes=scope_names.join(granted),
         straffeattest_issued_on=straffeattest_issued_on,
         boerneattest_issued_on=boerneattest_issued_on,
+        role=str(role),
+        conversation_cap=conversation_cap,
     )
     session.add(counsellor)
     session.flush()

@@ -18,7 +18,7 @@ from api.db.models_profiles import Profile, ProfileKey
 from api.db.models_queue import HandoffAssignment, TagCorrection
 from api.db.models_rights import ClosedConversation, ProfileCredential
 from api.db.models_session import ConversationActivity
-from api.services import consent_ledger, newsletter, transcripts, underretning
+from api.services import consent_ledger, newsletter, notes, transcripts, underretning
 from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ COVERED_TABLES = frozenset(
         "conversation_activity",
         "underretning_events",
         "contact_details",
+        "conversation_notes",
     }
 )
 NOTE_DA = (
@@ -67,6 +68,7 @@ def _assignment(assignment: HandoffAssignment | None) -> dict[str, Any] | None:
         "waited_seconds": assignment.waited_seconds,
         "closed_at": _iso(assignment.closed_at),
         "outcome": assignment.outcome,
+        "referral": assignment.referral,
     }
 
 
@@ -110,6 +112,9 @@ def export_profile(
         .where(ClosedConversation.profile_id == profile_id)
         .order_by(ClosedConversation.closed_at)
     )
+    # The counsellors' notes are about the youth, so they are the youth's to see (Art. 15);
+    # they are never shown in the chat itself.
+    conversation_notes = notes.for_profile(session, profile_id, keys=keys)
     credential = session.get(ProfileCredential, profile_id)
     subscription = newsletter.status(session, keys, profile_id)
     document: dict[str, Any] = {
@@ -166,6 +171,11 @@ def export_profile(
                     }
                     for c in corrections
                     if c.handoff_id == h.id
+                ],
+                "notes": [
+                    {"kind": n.kind, "created_at": _iso(n.created_at), "text": n.text}
+                    for n in conversation_notes
+                    if n.handoff_id == h.id
                 ],
             }
             for h in handoff_rows

@@ -24,7 +24,7 @@ from api.db.models import Handoff
 from api.db.models_auth import Counsellor
 from api.db.models_profiles import TranscriptEntry
 from api.db.models_queue import CounsellorPresence, HandoffAssignment, TagCorrection
-from api.services import accounts, stats, transcripts
+from api.services import accounts, load, stats, transcripts
 from api.services.handoffs import PRIORITY_AKUT, STATUS_WAITING
 from privacy.crypto import KeyProvider
 from tagging.taxonomy import TAG_IDS
@@ -41,6 +41,19 @@ OUTCOMES: dict[str, str] = {
     "akut_henvist": "Henvist til akut hjælp (112, Livslinien, læge)",
     "afbrudt": "Den unge forlod samtalen",
     "ikke_relevant": "Ikke relevant / misbrug af chatten",
+}
+
+# "Henvist til" of the post-conversation form (ids are stable; labels are the console's).
+REFERRALS: dict[str, str] = {
+    "egen_laege": "Egen læge",
+    "skolesundhedsplejerske": "Skolesundhedsplejerske",
+    "kommunen": "Kommunen (socialrådgiver)",
+    "headspace": "Headspace",
+    "livslinien": "Livslinien",
+    "boernetelefonen": "Børnetelefonen",
+    "politiet": "Politiet",
+    "psykiatrien": "Psykiatrien / akutmodtagelse",
+    "andet": "Andet",
 }
 
 
@@ -66,6 +79,33 @@ class ConflictError(QueueError):
 
 class InvalidRequestError(QueueError):
     """Malformed outcome, tags or transfer target."""
+
+
+class CapReachedError(QueueError):
+    """The counsellor (or the transfer target) already holds as many conversations as their
+    cap allows."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"cap of {cap} reached")
+        self.cap = cap
+
+    @property
+    def message_da(self) -> str:
+        return (
+            f"Du har allerede {self.cap} samtaler, som er det højeste antal samtidige samtaler "
+            "for dig. Afslut eller overdrag en samtale, før du tager en ny."
+        )
+
+
+class TargetCapReachedError(CapReachedError):
+    """The colleague a conversation should go to has no room."""
+
+    @property
+    def message_da(self) -> str:
+        return (
+            f"Kollegaen har allerede {self.cap} samtaler, som er deres højeste antal. "
+            "Vælg en anden, eller vent til de har afsluttet en samtale."
+        )
 
 
 @dataclass(frozen=True)
@@ -105,6 +145,10 @@ def _aware(value: datetime) -> datetime:
 
 def _tag_ids(handoff: Handoff) -> list[str]:
     return [str(t["tag"]) for t in handoff.tags if isinstance(t, dict) and "tag" in t]
+
+
+def organisations_taking(session: Session, handoff: Handoff) -> list[str]:
+    return accounts.organisations_for_handoff(session, _tag_ids(handoff), handoff.age_band)
 
 
 def routed_to(session: Session, handoff: Handoff, organisation_id: str) -> bool:
@@ -209,6 +253,11 @@ def claim(session: Session, counsellor: Counsellor, handoff_id: str) -> Handoff:
     handoff = session.get(Handoff, handoff_id)
     if handoff is None or not routed_to(session, handoff, counsellor.organisation_id):
         raise NotFoundError(handoff_id)
+    load.lock(session, counsellor.id)
+    if not load.has_room(session, counsellor):
+        cap = load.cap_of(session, counsellor)
+        session.rollback()
+        raise CapReachedError(cap)
     _move(session, handoff_id, STATUS_WAITING, STATUS_ACTIVE)
     now = now_utc()
     session.execute(delete(HandoffAssignment).where(HandoffAssignment.handoff_id == handoff_id))
@@ -241,49 +290,92 @@ def release(session: Session, counsellor: Counsellor, handoff_id: str) -> Handof
 def transfer(
     session: Session, counsellor: Counsellor, handoff_id: str, to_counsellor_id: str
 ) -> Handoff:
-    """Hand an active conversation to another enabled counsellor of the same organisation."""
+    """Hand an active conversation to another enabled counsellor of the same organisation
+    who has room under their cap."""
     handoff = held_by(session, counsellor, handoff_id)
-    target = session.get(Counsellor, to_counsellor_id)
+    move_assignment(session, handoff, counsellor.id, counsellor.organisation_id, to_counsellor_id)
+    return handoff
+
+
+def move_assignment(
+    session: Session, handoff: Handoff, from_counsellor_id: str, organisation_id: str, to_id: str
+) -> Counsellor:
+    """The conditional UPDATE of a transfer or a supervisor's reassignment. Commits."""
+    target = session.get(Counsellor, to_id)
     if (
         target is None
-        or target.organisation_id != counsellor.organisation_id
+        or target.organisation_id != organisation_id
         or target.disabled_at is not None
-        or target.id == counsellor.id
+        or target.id == from_counsellor_id
     ):
         raise InvalidRequestError("no such colleague")
+    load.lock(session, target.id)
+    if not load.has_room(session, target):
+        cap = load.cap_of(session, target)
+        session.rollback()
+        raise TargetCapReachedError(cap)
     result = session.execute(
         update(HandoffAssignment)
         .where(
-            HandoffAssignment.handoff_id == handoff_id,
-            HandoffAssignment.counsellor_id == counsellor.id,
+            HandoffAssignment.handoff_id == handoff.id,
+            HandoffAssignment.counsellor_id == from_counsellor_id,
         )
         .values(counsellor_id=target.id)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
         session.rollback()
-        raise ConflictError(handoff_id)
+        raise ConflictError(handoff.id)
     session.commit()
-    logger.info("handoff %s transferred to counsellor %s", handoff_id, target.id)
-    return handoff
+    logger.info("handoff %s moved to counsellor %s", handoff.id, target.id)
+    return target
 
 
-def close(session: Session, counsellor: Counsellor, handoff_id: str, outcome: str) -> Handoff:
+def close(
+    session: Session,
+    counsellor: Counsellor,
+    handoff_id: str,
+    outcome: str,
+    *,
+    categories: list[str] | None = None,
+    referral: str | None = None,
+) -> Handoff:
+    """Close with the post-conversation form: outcome, the problem categories as the
+    counsellor judges them (optional; they replace the tagger's in the statistics and become
+    tagger feedback like a tag correction) and "henvist til" (optional)."""
     if outcome not in OUTCOMES:
         raise InvalidRequestError("unknown outcome")
+    if referral is not None and referral not in REFERRALS:
+        raise InvalidRequestError("unknown referral")
+    unique = _checked_tags(categories) if categories else None
     handoff = held_by(session, counsellor, handoff_id)
     _move(session, handoff_id, STATUS_ACTIVE, STATUS_CLOSED)
     session.execute(
         update(HandoffAssignment)
         .where(HandoffAssignment.handoff_id == handoff_id)
-        .values(closed_at=now_utc(), outcome=outcome)
+        .values(closed_at=now_utc(), outcome=outcome, referral=referral)
     )
     session.refresh(handoff)
+    if unique is not None and set(unique) != set(_tag_ids(handoff)):
+        _record_correction(session, counsellor, handoff, unique)
     # Statistics count the conversation in the organisation that handled it (no profile id).
     stats.record_closed_conversation(session, handoff, organisation_id=counsellor.organisation_id)
     session.commit()
     logger.info("handoff %s closed with outcome %s", handoff_id, outcome)
     return handoff
+
+
+def next_offer(
+    session: Session, counsellor: Counsellor, *, exclude: str | None = None
+) -> QueueItem | None:
+    """The waiting handoff to offer a counsellor who just freed up: the first (akut, then the
+    longest waiting) routed to their organisation, if they have room under their cap."""
+    if counsellor.disabled_at is not None or not load.has_room(session, counsellor):
+        return None
+    for item in list_queue(session, counsellor):
+        if not item.mine and item.id != exclude:
+            return item
+    return None
 
 
 def colleagues(session: Session, counsellor: Counsellor) -> list[Counsellor]:
@@ -329,10 +421,25 @@ def correct_tags(
 ) -> TagCorrection:
     """Store a counsellor's tags as feedback for the tagger; the handoff shows them from now
     on (score None: a person's judgement, not a probability)."""
+    unique = _checked_tags(tags)
+    handoff = held_by(session, counsellor, handoff_id)
+    correction = _record_correction(session, counsellor, handoff, unique)
+    session.commit()
+    logger.info("tags of handoff %s corrected (%d tags)", handoff.id, len(unique))
+    return correction
+
+
+def _checked_tags(tags: list[str]) -> list[str]:
     unique = list(dict.fromkeys(tags))
     if not unique or any(tag not in TAG_IDS for tag in unique):
         raise InvalidRequestError("tags must be taxonomy ids")
-    handoff = held_by(session, counsellor, handoff_id)
+    return unique
+
+
+def _record_correction(
+    session: Session, counsellor: Counsellor, handoff: Handoff, unique: list[str]
+) -> TagCorrection:
+    """The correction row (tagger feedback) and the handoff's new tags; the caller commits."""
     correction = TagCorrection(
         handoff_id=handoff.id,
         transcript_entry_id=_problem_entry_id(session, handoff),
@@ -343,8 +450,7 @@ def correct_tags(
     )
     session.add(correction)
     handoff.tags = [{"tag": tag, "score": None} for tag in unique]
-    session.commit()
-    logger.info("tags of handoff %s corrected (%d tags)", handoff.id, len(unique))
+    session.flush()
     return correction
 
 

@@ -44,6 +44,11 @@ def console_room(counsellor_id: str) -> str:
     return f"counsellor:{counsellor_id}"
 
 
+def organisation_room(organisation_id: str) -> str:
+    """Every console of an organisation (new-handoff notifications)."""
+    return f"organisation:{organisation_id}"
+
+
 class NotHeldError(Exception):
     """The counsellor does not hold this conversation (never theirs, released or closed)."""
 
@@ -175,6 +180,48 @@ class Relay:
         """A transfer: the new holder's console opens the conversation."""
         await self.sio.emit(
             "assigned",
+            {"handoff_id": handoff_id},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
+    # --- notifications (no text: ids, priority and where to look) ----------------------------
+
+    async def handoff_waiting(
+        self, organisation_ids: list[str], handoff_id: str, priority: str
+    ) -> None:
+        """A new (or newly `akut`) handoff: every online console of the organisations that
+        take it rings and shows a browser notification."""
+        for organisation_id in organisation_ids:
+            await self.sio.emit(
+                "handoff_waiting",
+                {"handoff_id": handoff_id, "priority": priority},
+                room=organisation_room(organisation_id),
+                namespace=CONSOLE_NAMESPACE,
+            )
+
+    async def offer(self, counsellor_id: str, handoff_id: str, priority: str) -> None:
+        """A counsellor freed up: offer them the next handoff they may take."""
+        await self.sio.emit(
+            "offer",
+            {"handoff_id": handoff_id, "priority": priority},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
+    async def unassigned(self, counsellor_id: str, handoff_id: str) -> None:
+        """A supervisor moved the conversation away: the old holder's console closes it."""
+        await self.sio.emit(
+            "unassigned",
+            {"handoff_id": handoff_id},
+            room=console_room(counsellor_id),
+            namespace=CONSOLE_NAMESPACE,
+        )
+
+    async def note_added(self, counsellor_id: str, handoff_id: str) -> None:
+        """A supervisor left a note on a conversation the counsellor holds."""
+        await self.sio.emit(
+            "note_added",
             {"handoff_id": handoff_id},
             room=console_room(counsellor_id),
             namespace=CONSOLE_NAMESPACE,

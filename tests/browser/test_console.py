@@ -107,8 +107,8 @@ def test_counsellor_claims_a_handoff_and_the_youth_gets_the_reply(
 
     # Tag correction, then close with an outcome.
     page.get_by_text("Ret tags").click()
-    page.get_by_label("mobning").check()
-    page.get_by_label("skole_stress").check()
+    page.locator("#tags-fieldset").get_by_label("mobning").check()
+    page.locator("#tags-fieldset").get_by_label("skole_stress").check()
     page.get_by_role("button", name="Gem tags").click()
     expect(page.locator("#status")).to_contain_text("Tags er gemt")
     page.get_by_label("Udfald").select_option("hjulpet")

@@ -68,6 +68,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/v1/conversations/{held}/hand-back", None),
     ("POST", "/api/v1/conversations/{held}/underretning", None),
     ("GET", "/api/v1/conversations/{held}/underretning", None),
+    ("POST", "/api/v1/conversations/{held}/notes", {"text": "en note"}),
 ]
 
 

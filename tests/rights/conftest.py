@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from api.config import Settings
 from api.main import create_fastapi
-from api.services import handoffs, newsletter, stats, transcripts
+from api.services import accounts, handoffs, newsletter, notes, stats, transcripts
 from privacy.crypto import KeyRing
 from tests.support.oauth import (
     BASE_URL,
@@ -25,6 +25,7 @@ from tests.support.oauth import (
     client_credentials_token,
     provision_action_client,
 )
+from tests.support.queue import add_counsellor
 from tests.support.youth import consent_and_secret, exchange
 
 
@@ -99,6 +100,8 @@ PROFILE = "b0b0" * 8
 OTHER = "c0c0" * 8
 CANARY = "kanariefuglen-Zq9 har ondt i maven"
 EMAIL = "ung.person@example.dk"
+NOTE = "Privat note: tal om søvn næste gang"
+NOTE_AUTHOR = "noter@aarhus.dk"
 
 
 @dataclass
@@ -108,10 +111,21 @@ class Youth:
     headers: dict[str, str]
 
 
+def _note_author(sessions: Any) -> str:
+    """A counsellor to write the profile's note (created once per database)."""
+    with sessions() as session:
+        try:
+            return accounts.find_counsellor(session, NOTE_AUTHOR).id
+        except accounts.AccountError:
+            pass
+    return add_counsellor(sessions, NOTE_AUTHOR, "Aarhus Kommune").id
+
+
 def populate(
     app: FastAPI, profile_id: str, *, close: bool = True, tags: tuple[str, ...] = ("angst",)
 ) -> str:
-    """Consent, two turns, a handoff (closed and counted if `close`), a newsletter address;
+    """Consent, two turns, a handoff with a counsellor's note (closed and counted if `close`),
+    a newsletter address;
     returns the browser's secret."""
     secret = consent_and_secret(app, profile_id)
     state = app.state
@@ -129,6 +143,15 @@ def populate(
             crisis=False,
             tagger_status="ok",
             tags=[{"tag": t, "score": 0.9} for t in tags],
+        )
+        notes.add(
+            session,
+            handoff,
+            _note_author(state.sessions),
+            "privat",
+            NOTE,
+            keys=state.key_ring,
+            anonymise=str,
         )
         if close:
             handoff.status = stats.STATUS_CLOSED

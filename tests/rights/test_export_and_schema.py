@@ -8,10 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, func, select, text
 
 from api.db.models import Handoff
+from api.db.models_counsellor_tools import ConversationNote
 from api.db.models_profiles import TranscriptEntry
 from api.db.models_underretning import UnderretningEvent
 from api.services import consent_ledger, erasure, export, underretning
-from tests.rights.conftest import CANARY, EMAIL, PROFILE, Youth
+from tests.rights.conftest import CANARY, EMAIL, NOTE, PROFILE, Youth
 
 ID_COLUMNS = ("profile_id", "conversation_id")
 
@@ -71,6 +72,9 @@ def test_export_has_everything_of_a_populated_profile(
     [conversation] = data["conversations"]
     assert (conversation["gender"], conversation["age_band"]) == ("pige", "13-15")
     assert conversation["tags"] == ["angst"]
+    assert conversation["notes"] == [
+        {"kind": "privat", "created_at": conversation["notes"][0]["created_at"], "text": NOTE}
+    ]
     assert data["newsletter"]["subscribed"] is True and data["newsletter"]["email"] == EMAIL
     assert data["statistics_contributions"][0]["tags"] == ["angst"]
     assert data["encryption"][0]["wrapped_by_kek"]
@@ -92,12 +96,16 @@ def test_export_has_everything_of_a_populated_profile(
         "newsletter_subscriptions": [data["newsletter"]] if data["newsletter"]["email"] else [],
         "closed_conversations": data["statistics_contributions"],
         "contact_details": data["underretning"]["contact_details"],
+        "conversation_notes": conversation["notes"],
     }
     assert all(sections.values())
     # Text is stored encrypted: the canary is in the export, never in a stored column.
     with app.state.sessions() as session:
         blobs = session.scalars(select(TranscriptEntry.text)).all()
     assert all(CANARY.encode() not in b.blob for b in blobs)
+    with app.state.sessions() as session:
+        note_blobs = session.scalars(select(ConversationNote.text)).all()
+    assert note_blobs and all(NOTE.encode() not in b.blob for b in note_blobs)
 
 
 CONTACT = "Navn Navnesen, 12 34 56 78"

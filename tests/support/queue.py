@@ -30,6 +30,8 @@ def add_counsellor(
     *,
     routes: list[tuple[accounts.RouteKind, str]] | None = None,
     redirect_uri: str = CONSOLE_REDIRECT,
+    role: str = "counsellor",
+    cap: int | None = None,
 ) -> Person:
     """A counsellor (valid attestations) of `organisation`, created with `routes` (default:
     takes every handoff) if it does not exist yet; the console client is provisioned too."""
@@ -56,6 +58,8 @@ def add_counsellor(
             password=PASSWORD,
             straffeattest_issued_on=recent,
             boerneattest_issued_on=recent,
+            role=role,
+            conversation_cap=cap,
         )
         session.commit()
         return Person(counsellor.id, counsellor.email, org.id)
@@ -103,7 +107,15 @@ class ConsoleClient:
         self.url = url
         self.sio = socketio.AsyncClient(reconnection=False)
         self.inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        for event in ("youth_message", "queue_changed", "assigned"):
+        for event in (
+            "youth_message",
+            "queue_changed",
+            "assigned",
+            "handoff_waiting",
+            "offer",
+            "note_added",
+            "unassigned",
+        ):
             self.sio.on(event, self._collector(event), namespace=self.NAMESPACE)
 
     def _collector(self, event: str) -> Any:

@@ -15,12 +15,22 @@
   ["who", "logout", "login", "login-button", "work", "queue-summary", "queue-list",
    "conversation", "conv-meta", "conv-messages", "conv-log", "composer", "reply",
    "tags-form", "tags-fieldset", "close-form", "outcome", "transfer-form", "colleague",
-   "release", "hand-back", "underretning", "underretning-status", "status"].forEach(function (id) { el[id] = document.getElementById(id); });
+   "release", "hand-back", "underretning", "underretning-status", "status", "notify-ask", "notify-allow", "notify-later", "offer", "offer-text",
+   "offer-take", "offer-dismiss", "canned-menu", "notes-list", "note-form", "note",
+   "categories-fieldset", "referral", "supervisor", "sup-summary", "sup-loads",
+   "sup-conversations", "sup-reader", "sup-reader-messages", "sup-note-form", "sup-note",
+   "sup-reassign-form", "sup-reassign-to", "canned-admin", "canned-form", "canned-id",
+   "canned-title", "canned-text"].forEach(function (id) { el[id] = document.getElementById(id); });
 
   var tokens = null;       // {access_token, refresh_token, expires_at}
   var refreshTimer = null;
   var socket = null;
-  var vocabulary = { outcomes: {}, tags: [] };
+  var vocabulary = { outcomes: {}, tags: [], referrals: {} };
+  var me = null;           // {id, display_name, role, ...}
+  var cannedReplies = [];  // [{id, title, text}] of the organisation
+  var offered = null;      // the handoff id offered to this counsellor
+  var supervised = null;   // the conversation a supervisor reads
+  var supervisorTimer = null;
   var current = null;      // the open conversation's handoff id
   var typingSent = false;
   var typingTimer = null;
@@ -150,6 +160,10 @@
 
   function showLogin(message) {
     el.work.hidden = true;
+    el.supervisor.hidden = true;
+    el.offer.hidden = true;
+    el["notify-ask"].hidden = true;
+    window.clearInterval(supervisorTimer);
     el.logout.hidden = true;
     el.login.hidden = false;
     el.who.textContent = "";
@@ -169,7 +183,10 @@
       if (!response.ok) {
         var error = new Error(String(response.status));
         error.status = response.status;
-        throw error;
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          error.detail = body && body.detail;
+          throw error;
+        });
       }
       return response.status === 204 ? null : response.json();
     });
@@ -240,7 +257,11 @@
       status("Du har taget samtalen.");
       return openConversation(id);
     }).catch(function (error) {
-      status(error.status === 409 ? "En anden rådgiver nåede at tage samtalen." : "Samtalen kunne ikke tages.");
+      if (error.detail && error.detail.code === "cap_reached") {
+        status(error.detail.message);
+      } else {
+        status(error.status === 409 ? "En anden rådgiver nåede at tage samtalen." : "Samtalen kunne ikke tages.");
+      }
       loadQueue();
     });
   }
@@ -266,6 +287,8 @@
       el["conv-messages"].replaceChildren();
       data.transcript.forEach(function (turn) { addMessage(turn.role, turn.text); });
       renderTagChoices(h.tags.map(function (t) { return t.tag; }));
+      renderCategories(h.tags.map(function (t) { return t.tag; }));
+      renderNotes(data.notes || []);
       el.colleague.replaceChildren();
       data.colleagues.forEach(function (c) {
         var option = document.createElement("option");
@@ -336,7 +359,8 @@
     }
   });
   el.reply.addEventListener("input", function () {
-    if (!socket || !current) { return; }
+    // Choosing a canned reply ("/…") is not writing to the youth yet.
+    if (!socket || !current || el.reply.value.charAt(0) === "/") { return; }
     if (!typingSent) {
       typingSent = true;
       socket.emit("typing", { handoff_id: current, typing: true });
@@ -354,13 +378,22 @@
       el["tags-fieldset"].querySelectorAll("input:checked"), function (box) { return box.value; });
     if (chosen.length === 0) { status("Vælg mindst ét tag."); return; }
     api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/tags", { tags: chosen })
-      .then(function () { status("Tags er gemt. Tak – de bruges til at gøre tagningen bedre."); loadQueue(); })
+      .then(function () {
+        status("Tags er gemt. Tak – de bruges til at gøre tagningen bedre.");
+        renderCategories(chosen);  // the close form starts from the corrected tags
+        loadQueue();
+      })
       .catch(function () { status("Tags kunne ikke gemmes."); });
   });
 
   el["close-form"].addEventListener("submit", function (event) {
     event.preventDefault();
-    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/close", { outcome: el.outcome.value })
+    var form = { outcome: el.outcome.value };
+    var categories = Array.prototype.map.call(
+      el["categories-fieldset"].querySelectorAll("input:checked"), function (box) { return box.value; });
+    if (categories.length > 0) { form.categories = categories; }
+    if (el.referral.value) { form.referral = el.referral.value; }
+    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/close", form)
       .then(function () { closeView("Samtalen er afsluttet."); })
       .catch(function () { status("Samtalen kunne ikke afsluttes."); });
   });
@@ -411,6 +444,315 @@
       .catch(function () { status("Samtalen kunne ikke gives tilbage til chatbotten."); });
   });
 
+  // ---- the post-conversation form ----------------------------------------------------------------
+  function renderCategories(selected) {
+    var fieldset = el["categories-fieldset"];
+    fieldset.replaceChildren(fieldset.querySelector("legend"));
+    vocabulary.tags.forEach(function (tag) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "category";
+      box.value = tag;
+      box.checked = selected.indexOf(tag) !== -1;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + tag));
+      fieldset.appendChild(label);
+    });
+  }
+
+  function fillSelect(select, entries, emptyLabel) {
+    select.replaceChildren();
+    if (emptyLabel) {
+      var none = document.createElement("option");
+      none.value = "";
+      none.textContent = emptyLabel;
+      select.appendChild(none);
+    }
+    entries.forEach(function (entry) {
+      var option = document.createElement("option");
+      option.value = entry[0];
+      option.textContent = entry[1];
+      select.appendChild(option);
+    });
+  }
+
+  // ---- notes (never shown to the youth) ---------------------------------------------------------
+  function renderNotes(notes) {
+    el["notes-list"].replaceChildren();
+    notes.forEach(function (note) {
+      var li = document.createElement("li");
+      li.className = "note note--" + note.kind;
+      li.appendChild(span("msg__who", note.kind === "supervisor" ? "Note fra supervisor" : "Din note"));
+      li.appendChild(document.createTextNode(note.text));
+      el["notes-list"].appendChild(li);
+    });
+    if (notes.some(function (n) { return n.kind === "supervisor"; })) {
+      document.getElementById("notes-box").open = true;
+    }
+  }
+
+  function reloadNotes() {
+    if (!current) { return; }
+    api("GET", "/api/v1/conversations/" + encodeURIComponent(current)).then(function (data) {
+      renderNotes(data.notes || []);
+    }).catch(function () {});
+  }
+
+  el["note-form"].addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = el.note.value.trim();
+    if (!text || !current) { return; }
+    api("POST", "/api/v1/conversations/" + encodeURIComponent(current) + "/notes", { text: text })
+      .then(function () { el.note.value = ""; status("Noten er gemt (krypteret)."); reloadNotes(); })
+      .catch(function () { status("Noten kunne ikke gemmes."); });
+  });
+
+  // ---- canned replies: "/" in the reply box -----------------------------------------------------
+  var menuIndex = 0;
+  function cannedMatches() {
+    var value = el.reply.value;
+    if (value.charAt(0) !== "/") { return null; }
+    var query = value.slice(1).toLowerCase();
+    return cannedReplies.filter(function (r) {
+      return r.title.toLowerCase().indexOf(query) !== -1 || r.text.toLowerCase().indexOf(query) !== -1;
+    });
+  }
+  function renderMenu() {
+    var matches = cannedMatches();
+    var menu = el["canned-menu"];
+    menu.replaceChildren();
+    if (!matches || matches.length === 0) { menu.hidden = true; return; }
+    menuIndex = Math.min(menuIndex, matches.length - 1);
+    matches.forEach(function (reply, index) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", index === menuIndex ? "true" : "false");
+      li.appendChild(span("msg__who", reply.title));
+      li.appendChild(document.createTextNode(reply.text));
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); insertCanned(reply); });
+      menu.appendChild(li);
+    });
+    menu.hidden = false;
+  }
+  function insertCanned(reply) {
+    el.reply.value = reply.text;
+    el["canned-menu"].hidden = true;
+    el.reply.focus();
+    el.reply.setSelectionRange(reply.text.length, reply.text.length);
+  }
+  el.reply.addEventListener("input", function () { menuIndex = 0; renderMenu(); });
+  el.reply.addEventListener("keydown", function (event) {
+    if (el["canned-menu"].hidden) { return; }
+    var matches = cannedMatches() || [];
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      menuIndex = (menuIndex + (event.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length;
+      renderMenu();
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (matches[menuIndex]) { insertCanned(matches[menuIndex]); }
+    } else if (event.key === "Escape") {
+      event.stopImmediatePropagation();
+      el["canned-menu"].hidden = true;
+    }
+  }, true);
+
+  function loadCanned() {
+    return api("GET", "/api/v1/canned-replies").then(function (replies) {
+      cannedReplies = replies;
+      renderCannedAdmin();
+    }).catch(function () {});
+  }
+
+  // ---- notifications: sound + browser notification ----------------------------------------------
+  var chime = new Audio("/console/notify.wav");
+  function notificationsSupported() { return typeof window.Notification === "function"; }
+  function offerNotificationPermission() {
+    el["notify-ask"].hidden = !(notificationsSupported() && Notification.permission === "default" &&
+      sessionStorage.getItem("ung_console_notify_later") !== "1");
+  }
+  el["notify-allow"].addEventListener("click", function () {
+    el["notify-ask"].hidden = true;
+    try {
+      var asked = Notification.requestPermission();
+      if (asked && typeof asked.then === "function") { asked.catch(function () {}); }
+    } catch (e) { /* older browsers: no notifications, the sound and status still work */ }
+  });
+  el["notify-later"].addEventListener("click", function () {
+    el["notify-ask"].hidden = true;
+    sessionStorage.setItem("ung_console_notify_later", "1");
+  });
+  function ring(title, body) {
+    try {
+      chime.currentTime = 0;
+      var played = chime.play();
+      if (played && typeof played.catch === "function") { played.catch(function () {}); }
+    } catch (e) { /* no sound: fine */ }
+    if (notificationsSupported() && Notification.permission === "granted") {
+      try { new Notification(title, { body: body, tag: "ung-intake-queue", lang: "da" }); } catch (e) { /* ignore */ }
+    }
+  }
+  function handoffWaiting(data) {
+    var akut = data && data.priority === "akut";
+    var title = akut ? "AKUT: en ung venter" : "En ung venter";
+    status(title + " i køen.");
+    ring(title, akut ? "En akut samtale venter i køen." : "Der er en ny samtale i køen.");
+    loadQueue();
+    if (me && me.role === "supervisor") { loadSupervisor(); }
+  }
+
+  // ---- an offer when this counsellor frees up ---------------------------------------------------
+  function showOffer(data) {
+    if (!data || typeof data.handoff_id !== "string") { return; }
+    offered = data.handoff_id;
+    el.offer.setAttribute("data-handoff", offered);
+    el["offer-text"].textContent = (data.priority === "akut" ? "AKUT · " : "") +
+      "Du har plads til en ny samtale. Den næste i køen venter på dig.";
+    el.offer.hidden = false;
+    ring(data.priority === "akut" ? "AKUT: næste samtale" : "Næste samtale", "Du har plads til en ny samtale.");
+  }
+  el["offer-take"].addEventListener("click", function () {
+    el.offer.hidden = true;
+    if (offered) { claim(offered); }
+    offered = null;
+  });
+  el["offer-dismiss"].addEventListener("click", function () { el.offer.hidden = true; offered = null; });
+
+  // ---- the supervisor's view --------------------------------------------------------------------
+  function loadSupervisor() {
+    return api("GET", "/api/v1/supervisor/overview").then(renderSupervisor).catch(function () {
+      status("Overblikket kunne ikke hentes.");
+    });
+  }
+  function renderSupervisor(view) {
+    el["sup-summary"].textContent = view.waiting.length + " venter · " + view.conversations.length +
+      " åbne samtaler" + (view.estimated_wait_minutes ? " · typisk ventetid ca. " + view.estimated_wait_minutes + " min" : "") +
+      (view.waiting.length ? " · længst ventende: " + minutes(Math.max.apply(null, view.waiting.map(function (w) { return w.waiting_seconds; }))) : "");
+    el["sup-loads"].replaceChildren();
+    view.counsellors.forEach(function (c) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-counsellor", c.counsellor_id);
+      var name = document.createElement("td");
+      name.textContent = c.name + (c.role === "supervisor" ? " (supervisor)" : "");
+      var load = document.createElement("td");
+      load.textContent = c.active + "/" + c.cap;
+      if (c.active >= c.cap) { load.className = "load--full"; }
+      var online = document.createElement("td");
+      online.textContent = c.online ? "Ja" : "Nej";
+      tr.appendChild(name); tr.appendChild(load); tr.appendChild(online);
+      el["sup-loads"].appendChild(tr);
+    });
+    fillSelect(el["sup-reassign-to"], view.counsellors.map(function (c) {
+      return [c.counsellor_id, c.name + " (" + c.active + "/" + c.cap + ")"];
+    }));
+    el["sup-conversations"].replaceChildren();
+    if (view.conversations.length === 0) {
+      el["sup-conversations"].appendChild(span("muted", "Ingen åbne samtaler."));
+    }
+    view.conversations.forEach(function (c) {
+      var li = document.createElement("li");
+      var h = c.handoff;
+      li.className = "qitem" + (h.priority === "akut" ? " qitem--akut" : "");
+      li.setAttribute("data-handoff", h.id);
+      if (h.priority === "akut") { li.appendChild(span("badge badge--akut", "AKUT")); }
+      li.appendChild(span("qitem__who", c.counsellor_name + " · " + (GENDER[h.gender] || h.gender) + ", " + h.age_band));
+      var tags = document.createElement("div");
+      h.tags.forEach(function (tag) { tags.appendChild(span("tag", tagText(tag))); });
+      li.appendChild(tags);
+      li.appendChild(span("muted", "Ventede " + minutes(c.waited_seconds) + " · i gang " + minutes(c.active_seconds)));
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn--plain";
+      button.textContent = "Læs med";
+      button.addEventListener("click", function () { readConversation(h.id); });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(button);
+      el["sup-conversations"].appendChild(li);
+    });
+    if (supervised && !view.conversations.some(function (c) { return c.handoff.id === supervised; })) {
+      supervised = null;
+      el["sup-reader"].hidden = true;
+    }
+  }
+  function readConversation(id) {
+    api("GET", "/api/v1/supervisor/conversations/" + encodeURIComponent(id)).then(function (data) {
+      supervised = id;
+      el["sup-reader"].hidden = false;
+      el["sup-reader-messages"].replaceChildren();
+      data.transcript.forEach(function (turn) {
+        var li = document.createElement("li");
+        li.className = "msg msg--" + turn.role;
+        li.appendChild(span("msg__who", ROLE[turn.role] || turn.role));
+        li.appendChild(document.createTextNode(turn.text));
+        el["sup-reader-messages"].appendChild(li);
+      });
+    }).catch(function () { status("Samtalen kunne ikke åbnes."); });
+  }
+  el["sup-note-form"].addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = el["sup-note"].value.trim();
+    if (!text || !supervised) { return; }
+    api("POST", "/api/v1/supervisor/conversations/" + encodeURIComponent(supervised) + "/notes", { text: text })
+      .then(function () { el["sup-note"].value = ""; status("Noten er sendt til rådgiveren."); })
+      .catch(function () { status("Noten kunne ikke sendes."); });
+  });
+  el["sup-reassign-form"].addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!supervised) { return; }
+    api("POST", "/api/v1/supervisor/conversations/" + encodeURIComponent(supervised) + "/reassign",
+        { counsellor_id: el["sup-reassign-to"].value })
+      .then(function () { status("Samtalen er flyttet."); loadSupervisor(); })
+      .catch(function (error) {
+        status(error.detail && error.detail.message ? error.detail.message : "Samtalen kunne ikke flyttes.");
+      });
+  });
+
+  function renderCannedAdmin() {
+    if (!me || me.role !== "supervisor") { return; }
+    el["canned-admin"].replaceChildren();
+    cannedReplies.forEach(function (reply) {
+      var li = document.createElement("li");
+      li.appendChild(span("msg__who", reply.title));
+      var edit = document.createElement("button");
+      edit.type = "button";
+      edit.className = "btn btn--plain";
+      edit.textContent = "Redigér";
+      edit.addEventListener("click", function () {
+        el["canned-id"].value = reply.id;
+        el["canned-title"].value = reply.title;
+        el["canned-text"].value = reply.text;
+        el["canned-title"].focus();
+      });
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn--plain";
+      remove.textContent = "Slet";
+      remove.addEventListener("click", function () {
+        api("DELETE", "/api/v1/canned-replies/" + encodeURIComponent(reply.id))
+          .then(function () { status("Standardsvaret er slettet."); loadCanned(); })
+          .catch(function () { status("Standardsvaret kunne ikke slettes."); });
+      });
+      li.appendChild(edit);
+      li.appendChild(remove);
+      el["canned-admin"].appendChild(li);
+    });
+  }
+  el["canned-form"].addEventListener("submit", function (event) {
+    event.preventDefault();
+    var id = el["canned-id"].value;
+    var body = { title: el["canned-title"].value, text: el["canned-text"].value };
+    var request = id ? api("PUT", "/api/v1/canned-replies/" + encodeURIComponent(id), body)
+                     : api("POST", "/api/v1/canned-replies", body);
+    request.then(function () {
+      el["canned-id"].value = ""; el["canned-title"].value = ""; el["canned-text"].value = "";
+      status("Standardsvaret er gemt.");
+      loadCanned();
+    }).catch(function () { status("Standardsvaret kunne ikke gemmes."); });
+  });
+
   // ---- live ---------------------------------------------------------------------------------
   function connect() {
     socket = io("/console", {
@@ -419,7 +761,28 @@
     });
     socket.on("connect", function () { status(""); loadQueue(); });
     socket.on("connect_error", function () { status("Ingen live-forbindelse lige nu. Vi prøver igen …"); });
-    socket.on("queue_changed", function () { loadQueue(); });
+    socket.on("queue_changed", function () {
+      loadQueue();
+      if (me && me.role === "supervisor") { loadSupervisor(); }
+    });
+    socket.on("handoff_waiting", handoffWaiting);
+    socket.on("offer", showOffer);
+    socket.on("unassigned", function (data) {
+      if (data && data.handoff_id === current) {
+        closeView("Din supervisor har flyttet samtalen til en kollega.");
+      } else {
+        status("Din supervisor har flyttet en af dine samtaler til en kollega.");
+        loadQueue();
+      }
+    });
+    socket.on("note_added", function (data) {
+      if (data && data.handoff_id === current) {
+        status("Din supervisor har skrevet en note.");
+        reloadNotes();
+      } else {
+        status("Din supervisor har skrevet en note i en af dine samtaler.");
+      }
+    });
     socket.on("assigned", function (data) {
       status("En kollega har overdraget en samtale til dig.");
       if (data && typeof data.handoff_id === "string") { openConversation(data.handoff_id); }
@@ -448,8 +811,10 @@
     el.login.hidden = true;
     el.work.hidden = false;
     el.logout.hidden = false;
-    return api("GET", "/api/v1/me").then(function (me) {
-      el.who.textContent = "Logget ind som " + (me.display_name || me.name || "rådgiver");
+    return api("GET", "/api/v1/me").then(function (who) {
+      me = who;
+      el.who.textContent = "Logget ind som " + (me.display_name || me.name || "rådgiver") +
+        (me.role === "supervisor" ? " (supervisor)" : "");
       return api("GET", "/api/v1/queue/vocabulary");
     }).then(function (vocab) {
       vocabulary = vocab;
@@ -460,6 +825,17 @@
         option.textContent = vocab.outcomes[id];
         el.outcome.appendChild(option);
       });
+      fillSelect(el.referral, Object.keys(vocab.referrals || {}).map(function (id) {
+        return [id, vocab.referrals[id]];
+      }), "Ingen henvisning");
+      offerNotificationPermission();
+      loadCanned();
+      if (me.role === "supervisor") {
+        el.supervisor.hidden = false;
+        loadSupervisor();
+        window.clearInterval(supervisorTimer);
+        supervisorTimer = window.setInterval(loadSupervisor, 15000);
+      }
       connect();
     });
   }
