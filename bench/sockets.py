@@ -1,7 +1,7 @@
 """1,000 concurrent widget connections to one api process in the relay phase (after handoff,
 a counsellor answering): sent / received / lost / duplicated, and memory per connection.
 
-    .venv/bin/python bench/sockets.py [--connections 1000] [--messages 2] [--counsellors 10]
+    .venv/bin/python bench/sockets.py [--connections 1000] [--messages 2] [--counsellors 50]
                                       [--postgres | --database-url URL]
 
 Starts one api process (uvicorn, no Rasa: the relay phase does not use it) on a throwaway
@@ -72,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=2, help="per side and conversation")
-    parser.add_argument("--counsellors", type=int, default=10)
+    parser.add_argument("--counsellors", type=int, default=50)
     parser.add_argument("--database-url", default="", help="an existing, empty database")
     parser.add_argument(
         "--postgres",

@@ -34,12 +34,16 @@ class Db:
     name: str  # SQLite file path or PostgreSQL database name
 
 
-@pytest.fixture(autouse=True)
-def _test_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Settings built in tests must not pick up a developer's key ring or database.
-    for name in ("KEY_RING", "KEY_RING_FILE", "DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ACTION_API_SECRET", secrets.token_urlsafe(32))
+@pytest.fixture(autouse=True, scope="session")
+def _test_env() -> Iterator[None]:
+    # Settings built in tests must not pick up a developer's key ring or database, nor the
+    # ones `make test` exports for its own processes. Session scope: module- and
+    # session-scoped fixtures build Settings too, before any function-scoped fixture runs.
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("KEY_RING", "KEY_RING_FILE", "DATABASE_URL"):
+            patch.delenv(name, raising=False)
+        patch.setenv("ACTION_API_SECRET", secrets.token_urlsafe(32))
+        yield
 
 
 @pytest.fixture

@@ -34,14 +34,14 @@ def test_marking_offers_the_youth_a_voluntary_form_and_the_counsellor_sees_the_a
     engine = make_engine(browser_stack.database_url)
     add_counsellor(
         make_sessionmaker(engine),
-        "kim@horsens.dk",
+        "signe@horsens.dk",
         "Horsens Kommune",
         redirect_uri=f"{browser_stack.api_url}/console/callback",
     )
     engine.dispose()
     handoff_id = hand_off(youth)
     page = console_page.page
-    log_in(page, browser_stack, "kim@horsens.dk")
+    log_in(page, browser_stack, "signe@horsens.dk")
     page.locator(f'li[data-handoff="{handoff_id}"]').get_by_role(
         "button", name="Tag samtalen"
     ).click()

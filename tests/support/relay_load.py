@@ -19,7 +19,7 @@ import socketio
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models_auth import Counsellor
-from api.services import queue
+from api.services import accounts, queue
 from privacy.crypto import KeyProvider
 from tests.support.oauth import console_tokens
 from tests.support.queue import ConsoleClient, Person, add_counsellor, waiting_handoff
@@ -62,9 +62,17 @@ def prepare(
     sessions: sessionmaker[Session], keys: KeyProvider, connections: int, counsellors: int
 ) -> list[Conversation]:
     """`connections` conversations, each consented, waiting and then claimed by one of
-    `counsellors` counsellors (round robin)."""
+    `counsellors` counsellors (round robin), each allowed the highest concurrent-conversation
+    cap a counsellor account can have."""
+    cap = accounts.MAX_CONVERSATION_CAP
+    if connections > counsellors * cap:
+        raise ValueError(
+            f"{counsellors} counsellors can hold at most {counsellors * cap} conversations "
+            f"(cap {cap} each); use at least {-(-connections // cap)} counsellors"
+        )
     people = [
-        add_counsellor(sessions, f"raadgiver{i}@load.dk", "Belastning") for i in range(counsellors)
+        add_counsellor(sessions, f"raadgiver{i}@load.dk", "Belastning", cap=cap)
+        for i in range(counsellors)
     ]
     prepared = []
     for index in range(connections):
