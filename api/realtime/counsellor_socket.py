@@ -10,10 +10,11 @@ Events (client → server, each answers through the socket.io acknowledgement):
   `typing` {handoff_id, typing}            → {ok}        "Rådgiveren skriver …" in the widget
   `heartbeat`                              → {ok}        keeps the counsellor "online"
   `reauth` {token}                         → {ok}        the refreshed access token
-Server → client: `youth_message` {handoff_id, text}, `queue_changed` {}, `assigned` {handoff_id},
-`handoff_waiting` {handoff_id, priority} (to the organisation's consoles), `offer` {handoff_id,
-priority} (to a counsellor who freed up), `note_added` {handoff_id} (a supervisor's note),
-`unassigned` {handoff_id} (a supervisor moved it to a colleague).
+Server → client: `youth_message` {handoff_id, text, seq} (seq: its place in the transcript),
+`queue_changed` {}, `assigned` {handoff_id}, `handoff_waiting` {handoff_id, priority} (to the
+organisation's consoles), `offer` {handoff_id, priority} (to a counsellor who freed up),
+`note_added` {handoff_id} (a supervisor's note), `unassigned` {handoff_id} (a supervisor moved
+it to a colleague).
 Errors are `{ok: false, error: "unauthorized" | "not_found" | "invalid" | "not_stored"}`; a
 message is shown to the youth only after it was stored, so `not_stored` means nobody saw it.
 """

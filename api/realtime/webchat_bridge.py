@@ -86,6 +86,7 @@ class StoredTurn:
     claimant: queue.Claimant | None
     stored: bool
     duplicate: bool
+    seq: int | None = None  # its place in the transcript, when stored now
 
 
 class WebchatBridge:
@@ -185,7 +186,7 @@ class WebchatBridge:
         claimant = stored.claimant
         if claimant is not None:
             if claimant.counsellor_id is not None and self.relay is not None:
-                await self.relay.youth_message(claimant, message)
+                await self.relay.youth_message(claimant, message, seq=stored.seq)
                 self._count_turn("counsellor", "youth")
             else:
                 await self._tell_waiting(session_id, WAITING_FOR_COUNSELLOR_DA)
@@ -291,7 +292,7 @@ class WebchatBridge:
                     is not None
                 ):
                     return StoredTurn(claimant, stored=True, duplicate=True)
-                transcripts.append(
+                appended = transcripts.append(
                     session,
                     session_id,
                     "ungdom",
@@ -302,7 +303,7 @@ class WebchatBridge:
                 )
                 if claimant is not None:
                     idle.record_youth_activity(session, claimant.handoff_id, queue.now_utc())
-                return StoredTurn(claimant, stored=True, duplicate=False)
+                return StoredTurn(claimant, stored=True, duplicate=False, seq=appended.seq)
         except IntegrityError:
             # The same id committed by a concurrent resend between the check and the insert.
             if client_message_id is None:

@@ -131,13 +131,17 @@ class Relay:
 
     # --- youth -> counsellor ---------------------------------------------------------------
 
-    async def youth_message(self, claimant: queue.Claimant, text: str) -> None:
-        """Live text of the youth to the console(s) of the counsellor holding the handoff."""
+    async def youth_message(
+        self, claimant: queue.Claimant, text: str, *, seq: int | None = None
+    ) -> None:
+        """Live text of the youth to the console(s) of the counsellor holding the handoff.
+        `seq` is the turn's place in the stored transcript: a console that is still loading
+        the transcript uses it to show the turn exactly once."""
         if claimant.counsellor_id is None:
             return
         await self.sio.emit(
             "youth_message",
-            {"handoff_id": claimant.handoff_id, "text": text},
+            {"handoff_id": claimant.handoff_id, "text": text, "seq": seq},
             room=console_room(claimant.counsellor_id),
             namespace=CONSOLE_NAMESPACE,
         )

@@ -276,16 +276,32 @@
     el["conv-log"].scrollTop = el["conv-log"].scrollHeight;
   }
 
+  // Live turns of the conversation whose transcript is still loading: the youth may write
+  // between the claim and the transcript's answer, and that turn must show exactly once.
+  var opening = null;
+  var early = [];
+
   function openConversation(id) {
+    opening = id;
+    early = [];
     return api("GET", "/api/v1/conversations/" + encodeURIComponent(id)).then(function (data) {
       current = id;
+      opening = null;
       el.conversation.hidden = false;
       var h = data.handoff;
       el["conv-meta"].textContent = (h.priority === "akut" ? "AKUT · " : "") +
         (GENDER[h.gender] || h.gender) + " · " + h.age_band + " · " +
         (h.tags.map(tagText).join(", ") || "ikke tagget");
       el["conv-messages"].replaceChildren();
-      data.transcript.forEach(function (turn) { addMessage(turn.role, turn.text); });
+      var lastSeq = 0;
+      data.transcript.forEach(function (turn) {
+        addMessage(turn.role, turn.text);
+        lastSeq = Math.max(lastSeq, turn.seq);
+      });
+      early.forEach(function (turn) {
+        if (typeof turn.seq !== "number" || turn.seq > lastSeq) { addMessage("ungdom", turn.text); }
+      });
+      early = [];
       renderTagChoices(h.tags.map(function (t) { return t.tag; }));
       renderCategories(h.tags.map(function (t) { return t.tag; }));
       renderNotes(data.notes || []);
@@ -300,7 +316,10 @@
       loadUnderretning();
       loadQueue();
       el.reply.focus();
-    }).catch(function () { status("Samtalen kunne ikke åbnes."); });
+    }).catch(function () {
+      if (opening === id) { opening = null; early = []; }
+      status("Samtalen kunne ikke åbnes.");
+    });
   }
 
   function closeView(message) {
@@ -800,6 +819,8 @@
       if (!data || typeof data.text !== "string") { return; }
       if (data.handoff_id === current) {
         addMessage("ungdom", data.text);
+      } else if (data.handoff_id === opening) {
+        early.push(data);
       } else {
         status("Ny besked i en anden af dine samtaler.");
       }
