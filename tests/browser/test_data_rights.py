@@ -50,7 +50,7 @@ def test_mine_data_shows_corrects_downloads_and_slet_erases(youth: Session) -> N
 
     page.get_by_role("button", name="Mine data", exact=True).click()
     dialog = page.get_by_role("dialog", name="Mine data")
-    expect(dialog).to_contain_text("version 1.1")
+    expect(dialog).to_contain_text("version 1.2")
     expect(dialog).to_contain_text("Køn: Pige")
     expect(dialog).to_contain_text("Alder: 13-15 år")
     expect(dialog).to_contain_text(PROBLEM)  # decrypted for its owner

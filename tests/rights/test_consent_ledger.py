@@ -39,7 +39,7 @@ def test_consent_records_policy_hash_version_time_and_purposes(db: Db, key_ring:
         [record] = session.scalars(select(ConsentRecord)).all()
     policy_bytes = consent_ledger.POLICY_FILE.read_bytes()
     assert record.policy_sha256 == hashlib.sha256(policy_bytes).hexdigest()
-    assert record.policy_version == "1.1" and b"Version 1.1" in policy_bytes
+    assert record.policy_version == "1.2" and b"Version 1.2" in policy_bytes
     assert record.purposes == ["service", "statistics"]
     assert before <= record.given_at <= datetime.now(UTC)
     assert record.withdrawn_at is None

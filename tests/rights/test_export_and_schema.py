@@ -63,7 +63,7 @@ def test_export_has_everything_of_a_populated_profile(
     assert underretning_consent["purposes"] == ["underretning"]
     assert [c["text"] for c in data["underretning"]["contact_details"]] == [CONTACT]
     assert chat_consent["purposes"] == ["service", "statistics"]
-    assert chat_consent["policy_version"] == policy.version == "1.1"
+    assert chat_consent["policy_version"] == policy.version == "1.2"
     assert chat_consent["policy_sha256"] == policy.sha256
     assert chat_consent["given_at"] and chat_consent["withdrawn_at"] is None
     assert newsletter_consent["purposes"] == ["newsletter"]
