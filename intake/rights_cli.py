@@ -63,42 +63,74 @@ def stats_command(
         None, "--organisation", help="Only this organisation id."
     ),
 ) -> None:
-    """Print the published statistics (cells under 5 suppressed) and write PNG charts."""
+    """Print the published statistics (cells under 5 suppressed): by gender, age band and
+    problem, then by outcome and referral; write PNG charts."""
     engine = make_engine(get_settings().database_url)
     try:
         upgrade_to_head(engine)
         with make_sessionmaker(engine)() as session:
             groups = stats.publish(stats.cells(session, organisation_id=organisation))
+            outcomes = stats.publish_outcomes(
+                stats.outcome_cells(session, organisation_id=organisation)
+            )
     finally:
         engine.dispose()
     table = Table(title=f"Afsluttede samtaler (celler under {stats.MIN_CELL} skjult: •)")
     for column in ("organisation", "måned", "køn", "alder", "emne", "antal"):
         table.add_column(column, justify="right" if column == "antal" else "left")
     for row in stats.as_rows(groups):
-        count = "•" if row["count"] is None else str(row["count"])
         table.add_row(
             row["organisation_id"] or "–",
             row["month"],
             row["gender"],
             row["age_band"],
             row["tag"],
-            count,
-            style="bold" if row["tag"] == "total" else None,
+            _count(row["count"]),
+            style="bold" if row["tag"] == stats.TOTAL else None,
         )
     console.print(table)
-    written = write_charts(groups, charts)
+    table = Table(title=f"Udfald og henvisninger (celler under {stats.MIN_CELL} skjult: •)")
+    for column in ("organisation", "måned", "udfald", "henvist til", "antal"):
+        table.add_column(column, justify="right" if column == "antal" else "left")
+    for row in stats.outcome_rows(outcomes):
+        table.add_row(
+            row["organisation_id"] or "–",
+            row["month"],
+            row["outcome"],
+            row["referral"] or ("" if row["outcome"] == stats.TOTAL else "–"),
+            _count(row["count"]),
+            style="bold" if row["outcome"] == stats.TOTAL else None,
+        )
+    console.print(table)
+    written = write_charts(groups, charts) + write_outcome_chart(outcomes, charts)
     for path in written:
         console.print(f"chart: {path}")
 
 
-def write_charts(groups: list[stats.PublishedGroup], folder: Path) -> list[Path]:
-    """Two bar charts of the published (suppressed) figures: per tag and per month."""
+def _count(count: int | None) -> str:
+    return "•" if count is None else str(count)
+
+
+def _bar_chart(data: dict[str, int], title: str, path: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    keys = sorted(data)
+    axis.bar(keys, [data[k] for k in keys], color="#1f5f8b")
+    axis.set_title(title)
+    axis.tick_params(axis="x", labelrotation=45)
+    figure.tight_layout()
+    figure.savefig(path, format="png")
+    plt.close(figure)
+    return path
+
+
+def write_charts(groups: list[stats.PublishedGroup], folder: Path) -> list[Path]:
+    """Two bar charts of the published (suppressed) figures: per tag and per month."""
     by_tag: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     for group in groups:
@@ -107,19 +139,25 @@ def write_charts(groups: list[stats.PublishedGroup], folder: Path) -> list[Path]
                 by_tag[cell["tag"]] += cell["count"]
         if group.total is not None:
             by_month[group.month] += group.total
-    written = []
-    for name, data, title in (
-        ("emner.png", by_tag, "Samtaler pr. emne (offentliggjorte celler)"),
-        ("maaneder.png", by_month, "Samtale-emner pr. måned (offentliggjorte totaler)"),
-    ):
-        figure, axis = plt.subplots(figsize=(8, 4.5))
-        keys = sorted(data)
-        axis.bar(keys, [data[k] for k in keys], color="#1f5f8b")
-        axis.set_title(title)
-        axis.tick_params(axis="x", labelrotation=45)
-        figure.tight_layout()
-        path = folder / name
-        figure.savefig(path, format="png")
-        plt.close(figure)
-        written.append(path)
-    return written
+    return [
+        _bar_chart(by_tag, "Samtaler pr. emne (offentliggjorte celler)", folder / "emner.png"),
+        _bar_chart(
+            by_month,
+            "Samtale-emner pr. måned (offentliggjorte totaler)",
+            folder / "maaneder.png",
+        ),
+    ]
+
+
+def write_outcome_chart(groups: list[stats.PublishedGroup], folder: Path) -> list[Path]:
+    """A bar chart of the published (suppressed) outcome cells, summed per outcome."""
+    by_outcome: dict[str, int] = defaultdict(int)
+    for group in groups:
+        for cell in group.cells:
+            if cell["count"] is not None:
+                by_outcome[cell["outcome"]] += cell["count"]
+    return [
+        _bar_chart(
+            by_outcome, "Samtaler pr. udfald (offentliggjorte celler)", folder / "udfald.png"
+        )
+    ]

@@ -128,6 +128,24 @@ class StatsCell(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OutcomeCell(Base):
+    """Conversations closed per organisation × month × outcome × referral. No profile id.
+
+    Each closed conversation counts once: its outcome (the counsellor's form, or a system
+    outcome such as `til_bot`, `inaktiv`, `slettet`) and its "henvist til" referral, ""
+    when none. `organisation_id` is "" when no organisation handled it."""
+
+    __tablename__ = "outcome_cells"
+    __table_args__ = (UniqueConstraint("organisation_id", "month", "outcome", "referral"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[str] = mapped_column(String(32), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    outcome: Mapped[str] = mapped_column(String(32))
+    referral: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ErasureLogEntry(Base):
     """That a deletion happened, why, and how many rows: never an id or any content."""
 

@@ -1,12 +1,13 @@
 """Ending a conversation on grounds other than the counsellor's close form: handed back to the
-bot (`til_bot`) or the youth went quiet (`inaktiv`). Same shape as `queue.close`: one
-conditional status move, the outcome on the assignment, and the conversation counted once in
-statistics (in the organisation that held it; a handoff nobody claimed has none)."""
+bot (`til_bot`), the youth went quiet (`inaktiv`), or the youth's data is erased (`slettet`:
+erasure on request, retention). Same shape as `queue.close`: one status move, the outcome on
+the assignment, and the conversation counted once in statistics with that outcome (in the
+organisation that held it; a handoff nobody claimed has none)."""
 
 import logging
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
@@ -17,10 +18,12 @@ logger = logging.getLogger(__name__)
 
 OUTCOME_HANDED_BACK = "til_bot"
 OUTCOME_IDLE = "inaktiv"
+OUTCOME_ERASED = "slettet"
 # Outcomes set by the system, never offered in the console's close form.
 SYSTEM_OUTCOMES: dict[str, str] = {
     OUTCOME_HANDED_BACK: "Givet tilbage til chatbotten",
     OUTCOME_IDLE: "Lukket, fordi den unge ikke svarede",
+    OUTCOME_ERASED: "Lukket, fordi den unges data blev slettet",
 }
 
 
@@ -45,7 +48,40 @@ def close_open_handoff(
             .values(closed_at=now, outcome=outcome)
         )
     session.refresh(handoff)
-    stats.record_closed_conversation(session, handoff, organisation_id=organisation_id, now=now)
+    stats.record_closed_conversation(
+        session, handoff, outcome=outcome, organisation_id=organisation_id, now=now
+    )
     session.commit()
     logger.info("handoff %s closed with outcome %s", handoff.id, outcome)
     return holder
+
+
+def close_open_conversations(session: Session, profile_id: str, *, now: datetime) -> int:
+    """Close every open handoff of a profile before its erasure, with the outcome `slettet`,
+    and count it (in the organisation holding it, if any). Does not commit: erasure owns the
+    transaction, and deletes the assignments afterwards. Returns how many were closed."""
+    closed = 0
+    open_handoffs = session.scalars(
+        select(Handoff).where(
+            Handoff.conversation_id == profile_id, Handoff.status != queue.STATUS_CLOSED
+        )
+    ).all()
+    for handoff in open_handoffs:
+        assignment = session.get(HandoffAssignment, handoff.id)
+        held = handoff.status == queue.STATUS_ACTIVE and assignment is not None
+        handoff.status = queue.STATUS_CLOSED
+        if held and assignment is not None:
+            assignment.closed_at = now
+            assignment.outcome = OUTCOME_ERASED
+        stats.record_closed_conversation(
+            session,
+            handoff,
+            outcome=OUTCOME_ERASED,
+            organisation_id=assignment.organisation_id if held and assignment else None,
+            now=now,
+        )
+        closed += 1
+    session.flush()
+    if closed:
+        logger.info("%d open conversations closed before erasure", closed)
+    return closed

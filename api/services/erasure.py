@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.db.base import Base
 from api.db.models_profiles import Profile, ProfileKey, TranscriptEntry
 from api.db.models_rights import ConsentRecord, ErasureLogEntry, NewsletterSubscription
-from api.services import profiles, stats
+from api.services import closing, profiles
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def erase(
     if reason not in REASONS:
         raise ValueError(f"reason must be one of {REASONS}")
     now = now or datetime.now(UTC)
-    closed = stats.close_open_conversations(session, profile_id, now=now)
+    closed = closing.close_open_conversations(session, profile_id, now=now)
     counts: dict[str, int] = {}
     kept_newsletter = keep_newsletter and (
         session.scalar(

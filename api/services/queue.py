@@ -359,7 +359,13 @@ def close(
     if unique is not None and set(unique) != set(_tag_ids(handoff)):
         _record_correction(session, counsellor, handoff, unique)
     # Statistics count the conversation in the organisation that handled it (no profile id).
-    stats.record_closed_conversation(session, handoff, organisation_id=counsellor.organisation_id)
+    stats.record_closed_conversation(
+        session,
+        handoff,
+        outcome=outcome,
+        referral=referral,
+        organisation_id=counsellor.organisation_id,
+    )
     session.commit()
     logger.info("handoff %s closed with outcome %s", handoff_id, outcome)
     return handoff

@@ -1,14 +1,19 @@
-"""Statistics for the counselling providers: closed conversations counted per organisation ×
-month × gender × age band × tag, with no profile id.
+"""Statistics for the counselling providers, with no profile id: closed conversations
+counted per organisation × month × gender × age band × tag (`stats_cells`), and per
+organisation × month × outcome × referral (`outcome_cells`).
 
 Counts move when a conversation closes (`record_closed_conversation`, called by every close
-path: the counsellor's "close with outcome", erasure of an open conversation, retention) and
-when a youth rectifies gender, age band or tags (`rectify_profile`). What a conversation added
-is remembered in `closed_conversations` (profile data, erased with the profile, so the counts
-stay but can no longer be traced back).
+path with the outcome it closes with: the counsellor's form in `queue.close`, hand-back and
+idle in `closing.close_open_handoff`, erasure and retention of an open conversation in
+`closing.close_open_conversations`) and when a youth rectifies gender, age band or tags
+(`rectify_profile`; outcomes are the counsellor's, not the youth's, and do not move). What a
+conversation added is remembered in `closed_conversations` (profile data, erased with the
+profile, so the counts stay but can no longer be traced back); it also makes counting
+idempotent per handoff.
 
-Publication (`publish`) suppresses cells under `MIN_CELL` and adds complementary suppression
-so that a published total minus the published cells never reveals a small cell.
+Publication (`publish`, `publish_outcomes`, one rule for both) suppresses cells under
+`MIN_CELL` and adds complementary suppression so that a published total minus the published
+cells never reveals a small cell.
 """
 
 import logging
@@ -23,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
-from api.db.models_rights import ClosedConversation, StatsCell
+from api.db.models_rights import ClosedConversation, OutcomeCell, StatsCell
 from api.services import consent_ledger
 from api.services.profiles import rowcount
 
@@ -32,6 +37,7 @@ logger = logging.getLogger(__name__)
 MIN_CELL = 5
 UNTAGGED = "ingen"
 NO_ORGANISATION = ""
+NO_REFERRAL = ""
 STATUS_CLOSED = "closed"
 
 
@@ -46,27 +52,16 @@ def _tag_ids(handoff: Handoff) -> list[str]:
 
 def _bump(
     session: Session,
-    *,
-    organisation_id: str,
-    month: str,
-    gender: str,
-    age_band: str,
-    tag: str,
+    model: type[StatsCell] | type[OutcomeCell],
+    key: dict[str, str],
     delta: int,
 ) -> None:
-    where = (
-        StatsCell.organisation_id == organisation_id,
-        StatsCell.month == month,
-        StatsCell.gender == gender,
-        StatsCell.age_band == age_band,
-        StatsCell.tag == tag,
-    )
+    """Add `delta` to the cell of `model` (StatsCell or OutcomeCell) identified by `key`."""
+    where = [getattr(model, name) == value for name, value in key.items()]
     # Atomic increment; the first conversation of a cell inserts it (a concurrent insert
     # loses on the unique constraint and retries as an update).
     for _ in range(3):
-        done = session.execute(
-            update(StatsCell).where(*where).values(count=StatsCell.count + delta)
-        )
+        done = session.execute(update(model).where(*where).values(count=model.count + delta))
         if rowcount(done) == 1:
             return
         if delta < 0:
@@ -74,16 +69,7 @@ def _bump(
             return
         try:
             with session.begin_nested():
-                session.add(
-                    StatsCell(
-                        organisation_id=organisation_id,
-                        month=month,
-                        gender=gender,
-                        age_band=age_band,
-                        tag=tag,
-                        count=delta,
-                    )
-                )
+                session.add(model(**key, count=delta))
             return
         except IntegrityError:
             continue
@@ -94,12 +80,15 @@ def _apply(session: Session, record: ClosedConversation, delta: int) -> None:
     for tag in record.tags:
         _bump(
             session,
-            organisation_id=record.organisation_id,
-            month=record.month,
-            gender=record.gender,
-            age_band=record.age_band,
-            tag=tag,
-            delta=delta,
+            StatsCell,
+            {
+                "organisation_id": record.organisation_id,
+                "month": record.month,
+                "gender": record.gender,
+                "age_band": record.age_band,
+                "tag": tag,
+            },
+            delta,
         )
 
 
@@ -107,12 +96,18 @@ def record_closed_conversation(
     session: Session,
     handoff: Handoff,
     *,
+    outcome: str,
+    referral: str | None = None,
     organisation_id: str | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Count a closed conversation once (idempotent per handoff); the caller sets the status
-    and owns the transaction. Returns whether it was counted now. Not counted when the youth
-    has withdrawn (or never gave) consent to statistics."""
+    """Count a closed conversation once (idempotent per handoff): in `stats_cells` once per
+    tag, and in `outcome_cells` once with its outcome and referral ("" when none). The caller
+    sets the status and owns the transaction; every close path passes the outcome it closes
+    with. Returns whether it was counted now. Not counted when the youth has withdrawn (or
+    never gave) consent to statistics."""
+    if not outcome:
+        raise ValueError("a closed conversation is counted with its outcome")
     if session.get(ClosedConversation, handoff.id) is not None:
         return False
     profile_id = handoff.conversation_id
@@ -132,26 +127,20 @@ def record_closed_conversation(
     )
     session.add(record)
     _apply(session, record, +1)
+    _bump(
+        session,
+        OutcomeCell,
+        {
+            "organisation_id": org,
+            "month": record.month,
+            "outcome": outcome,
+            "referral": referral or NO_REFERRAL,
+        },
+        +1,
+    )
     session.flush()
     logger.info("closed conversation counted in statistics (%d tags)", len(record.tags))
     return True
-
-
-def close_open_conversations(
-    session: Session, profile_id: str, *, now: datetime | None = None
-) -> int:
-    """Close every open handoff of a profile (before erasure) and count it. Returns how many."""
-    closed = 0
-    for handoff in session.scalars(
-        select(Handoff).where(
-            Handoff.conversation_id == profile_id, Handoff.status != STATUS_CLOSED
-        )
-    ):
-        handoff.status = STATUS_CLOSED
-        record_closed_conversation(session, handoff, now=now)
-        closed += 1
-    session.flush()
-    return closed
 
 
 def rectify_profile(
@@ -187,7 +176,14 @@ def rectify_profile(
 
 # --- publication ------------------------------------------------------------------------
 
-DIMENSIONS = ("organisation_id", "month", "gender", "age_band", "tag")
+# The dimensions of a published cell, within its organisation × month group.
+CELL_DIMENSIONS = ("gender", "age_band", "tag")
+OUTCOME_DIMENSIONS = ("outcome", "referral")
+DIMENSIONS = ("organisation_id", "month", *CELL_DIMENSIONS)
+OUTCOME_TABLE_DIMENSIONS = ("organisation_id", "month", *OUTCOME_DIMENSIONS)
+TOTAL = "total"
+
+Cell = StatsCell | OutcomeCell
 
 
 @dataclass
@@ -222,27 +218,33 @@ def _suppress(counts: list[int], total: int) -> tuple[list[bool], bool]:
         hidden[min(candidates)[1]] = True
 
 
-def cells(session: Session, organisation_id: str | None = None) -> list[StatsCell]:
-    query = select(StatsCell).where(StatsCell.count > 0)
+def _nonzero(
+    session: Session,
+    model: type[StatsCell] | type[OutcomeCell],
+    dimensions: tuple[str, ...],
+    organisation_id: str | None,
+) -> list[Any]:
+    query = select(model).where(model.count > 0)
     if organisation_id is not None:
-        query = query.where(StatsCell.organisation_id == organisation_id)
-    return list(
-        session.scalars(
-            query.order_by(
-                StatsCell.organisation_id,
-                StatsCell.month,
-                StatsCell.gender,
-                StatsCell.age_band,
-                StatsCell.tag,
-            )
-        )
-    )
+        query = query.where(model.organisation_id == organisation_id)
+    order = [model.organisation_id, model.month, *(getattr(model, d) for d in dimensions)]
+    return list(session.scalars(query.order_by(*order)))
 
 
-def publish(rows: Iterable[StatsCell]) -> list[PublishedGroup]:
-    """The publishable table: per organisation × month, cells (None where suppressed) and the
-    group total (conversation-tag pairs; None where it would reveal a suppressed cell)."""
-    groups: dict[tuple[str, str], list[StatsCell]] = defaultdict(list)
+def cells(session: Session, organisation_id: str | None = None) -> list[StatsCell]:
+    """The non-zero cells by gender, age band and tag (one organisation's, or all)."""
+    return _nonzero(session, StatsCell, CELL_DIMENSIONS, organisation_id)
+
+
+def outcome_cells(session: Session, organisation_id: str | None = None) -> list[OutcomeCell]:
+    """The non-zero cells by outcome and referral (one organisation's, or all)."""
+    return _nonzero(session, OutcomeCell, OUTCOME_DIMENSIONS, organisation_id)
+
+
+def _publish(rows: Iterable[Cell], dimensions: tuple[str, ...]) -> list[PublishedGroup]:
+    """Group rows per organisation × month and suppress within each group: the one rule both
+    tables are published with."""
+    groups: dict[tuple[str, str], list[Cell]] = defaultdict(list)
     for row in rows:
         groups[(row.organisation_id, row.month)].append(row)
     published = []
@@ -254,32 +256,50 @@ def publish(rows: Iterable[StatsCell]) -> list[PublishedGroup]:
             organisation_id=org, month=month, total=None if hide_total else total
         )
         for member, is_hidden in zip(members, hidden, strict=True):
-            group.cells.append(
-                {
-                    "gender": member.gender,
-                    "age_band": member.age_band,
-                    "tag": member.tag,
-                    "count": None if is_hidden else member.count,
-                }
-            )
+            cell: dict[str, Any] = {name: getattr(member, name) for name in dimensions}
+            cell["count"] = None if is_hidden else member.count
+            group.cells.append(cell)
         published.append(group)
     return published
 
 
-def as_rows(groups: Iterable[PublishedGroup]) -> list[dict[str, Any]]:
-    """Flat rows for CSV: one per cell plus one `tag="total"` row per group."""
+def publish(rows: Iterable[StatsCell]) -> list[PublishedGroup]:
+    """The publishable table by gender, age band and tag: per organisation × month, cells
+    (None where suppressed) and the group total (conversation-tag pairs; None where it would
+    reveal a suppressed cell)."""
+    return _publish(rows, CELL_DIMENSIONS)
+
+
+def publish_outcomes(rows: Iterable[OutcomeCell]) -> list[PublishedGroup]:
+    """The publishable table by outcome and referral: per organisation × month, cells (None
+    where suppressed) and the group total (closed conversations; None where it would reveal
+    a suppressed cell)."""
+    return _publish(rows, OUTCOME_DIMENSIONS)
+
+
+def _flat(
+    groups: Iterable[PublishedGroup], dimensions: tuple[str, ...], total_in: str
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for group in groups:
         for cell in group.cells:
             out.append({"organisation_id": group.organisation_id, "month": group.month, **cell})
-        out.append(
-            {
-                "organisation_id": group.organisation_id,
-                "month": group.month,
-                "gender": "",
-                "age_band": "",
-                "tag": "total",
-                "count": group.total,
-            }
-        )
+        total_row: dict[str, Any] = {
+            "organisation_id": group.organisation_id,
+            "month": group.month,
+        }
+        total_row.update({name: "" for name in dimensions})
+        total_row[total_in] = TOTAL
+        total_row["count"] = group.total
+        out.append(total_row)
     return out
+
+
+def as_rows(groups: Iterable[PublishedGroup]) -> list[dict[str, Any]]:
+    """Flat rows for CSV: one per cell plus one `tag="total"` row per group."""
+    return _flat(groups, CELL_DIMENSIONS, "tag")
+
+
+def outcome_rows(groups: Iterable[PublishedGroup]) -> list[dict[str, Any]]:
+    """Flat rows for CSV: one per cell plus one `outcome="total"` row per group."""
+    return _flat(groups, OUTCOME_DIMENSIONS, "outcome")

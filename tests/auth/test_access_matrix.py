@@ -64,6 +64,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         "youth": 403,
         "action-client": 403,
     },
+    ("GET", "/api/v1/stats/outcomes"): {
+        "no-token": 401,
+        "counsellor": 403,
+        "youth": 403,
+        "action-client": 403,
+    },
 }
 
 

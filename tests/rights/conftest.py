@@ -155,7 +155,9 @@ def populate(
         )
         if close:
             handoff.status = stats.STATUS_CLOSED
-            stats.record_closed_conversation(session, handoff, organisation_id="org-a")
+            stats.record_closed_conversation(
+                session, handoff, outcome="hjulpet", organisation_id="org-a"
+            )
         newsletter.subscribe(session, state.key_ring, profile_id, EMAIL)
         session.commit()
     return secret

@@ -53,8 +53,12 @@ def _close(
                 tags=[{"tag": t, "score": 1.0} for t in tags],
             )
             handoff.status = stats.STATUS_CLOSED
-            assert stats.record_closed_conversation(session, handoff, organisation_id=org)
-            assert not stats.record_closed_conversation(session, handoff, organisation_id=org)
+            assert stats.record_closed_conversation(
+                session, handoff, outcome="hjulpet", organisation_id=org
+            )
+            assert not stats.record_closed_conversation(
+                session, handoff, outcome="hjulpet", organisation_id=org
+            )
         session.commit()
 
 
