@@ -67,7 +67,11 @@ async def test_the_bot_is_silent_until_the_counsellor_hands_back(stack: Stack) -
         for message in ("hej", "jeg vil tale med en voksen", "/greet"):
             await youth.sio.emit("user_uttered", {"message": message})
             relayed = await console.next("youth_message", timeout=20)
-            assert relayed == {"handoff_id": handoff["id"], "text": message}
+            assert {k: relayed[k] for k in ("handoff_id", "text")} == {
+                "handoff_id": handoff["id"],
+                "text": message,
+            }
+            assert isinstance(relayed["seq"], int)  # stored before it was relayed
         await nothing_for(youth, SILENCE_SECONDS)
         assert len(handoffs_for(stack.database_url, youth.session_id or "")) == 1
 
