@@ -94,13 +94,14 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             nb = MultinomialNB(alpha=self.nb_alpha).fit(x, column)
             coef[:, j] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
             bias[j] = nb.class_log_prior_[1] - nb.class_log_prior_[0]
-        self.nb_coef_ = coef
+        # float32 halves the artefact's largest array; log-odds need no more precision.
+        self.nb_coef_ = coef.astype(np.float32)
         self.nb_bias_ = bias
         return self
 
     def predict_proba(self, x: Any) -> FloatArray:
         logistic = np.asarray(self.logistic_.predict_proba(x), dtype=np.float64)
-        bayes = expit(np.asarray(x @ self.nb_coef_) + self.nb_bias_)
+        bayes = expit(np.asarray(x @ self.nb_coef_, dtype=np.float64) + self.nb_bias_)
         blended: FloatArray = (1.0 - self.nb_weight) * logistic + self.nb_weight * bayes
         return blended
 
