@@ -34,6 +34,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "tagging.features.normalise",
         "tagging.features.tokenize",
         "tagging.lexicon.LexiconFeatures",
+        "tagging.model.LogisticNaiveBayes",
         "tagging.vectorizer.FastTfidfVectorizer",
     }
 )
