@@ -105,8 +105,11 @@ async def phase(kind: str, concurrency: int, api_url: str, rasa_url: str) -> lis
 async def measure(
     api_url: str, rasa_url: str, levels: list[int], rounds: int, pids: dict[str, int]
 ) -> None:
-    await phase("direct", 2, api_url, rasa_url)  # warm both paths up
-    await phase("bridge", 2, api_url, rasa_url)
+    # Warm both paths up at the highest level: the api's worker threads, database and Rasa
+    # connections grow on first use, a one-time cost of a fresh process (1-2 s for the first
+    # burst of 50), not a cost per turn.
+    await phase("direct", max(levels), api_url, rasa_url)
+    await phase("bridge", max(levels), api_url, rasa_url)
     print(
         f"{'conc':>5} {'path':>7} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8}"
         f" {'CPU ms/turn: rasa':>18} {'api':>5} {'client':>7}"
