@@ -147,6 +147,16 @@ def youth(browser: Browser, browser_stack: Stack) -> Iterator[Session]:
     assert session.traffic.foreign == [], "the page asked another site for something"
 
 
+@pytest.fixture
+def console_page(browser: Browser, browser_stack: Stack) -> Iterator[Session]:
+    """A fresh desktop browser for the counsellor console."""
+    session = new_session(browser, browser_stack)
+    session.page.set_viewport_size({"width": 1280, "height": 900})
+    yield session
+    session.context.close()
+    assert session.traffic.foreign == [], "the console asked another site for something"
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

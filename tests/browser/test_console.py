@@ -3,7 +3,7 @@ youth hands off in the widget; a counsellor logs in through the OAuth code + PKC
 the handoff in the queue, claims it, reads the stored transcript and replies; the youth sees
 the reply. A counsellor of another organisation does not see the handoff."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -71,6 +71,37 @@ def hand_off(youth: Session) -> str:
     bot_says(page, "sendt dig videre til en rådgiver")
     [handoff] = handoffs_for(youth.stack.database_url, session_id(page))
     return str(handoff["id"])
+
+
+def claim_new_handoff(
+    youth: Session,
+    console: Session,
+    email: str,
+    organisation: str,
+    *,
+    before_claim: Callable[[str], None] | None = None,
+) -> str:
+    """A new counsellor `email` of `organisation` logs in to `console` and claims the handoff
+    the youth makes; returns its id once the youth has been told. `before_claim` gets the
+    handoff id just before the click."""
+    stack = youth.stack
+    engine = make_engine(stack.database_url)
+    add_counsellor(
+        make_sessionmaker(engine),
+        email,
+        organisation,
+        redirect_uri=f"{stack.api_url}/console/callback",
+    )
+    engine.dispose()
+    handoff_id = hand_off(youth)
+    log_in(console.page, stack, email)
+    if before_claim is not None:
+        before_claim(handoff_id)
+    console.page.locator(f'li[data-handoff="{handoff_id}"]').get_by_role(
+        "button", name="Tag samtalen"
+    ).click()
+    expect(youth.page.locator(".msg--bot").last).to_contain_text("En rådgiver har taget")
+    return handoff_id
 
 
 def test_counsellor_claims_a_handoff_and_the_youth_gets_the_reply(

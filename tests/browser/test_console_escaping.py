@@ -3,13 +3,11 @@
 counsellor's console shows the characters, creates no element from them, and no script runs,
 in the console or back in the widget."""
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from api.db.session import make_engine, make_sessionmaker
-from tests.browser.conftest import Session, new_session
+from tests.browser.conftest import Session
 from tests.browser.test_console import log_in
 from tests.browser.test_widget_flow import bot_says, session_id
 from tests.e2e.db_probe import handoffs_for
@@ -21,15 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 IMG = '<img src=x onerror="window.__xss=1;alert(1)">'
 SCRIPT = "<script>window.__xss=2;alert(2)</script>"
 SVG = '<svg onload="window.__xss=3">'
-
-
-@pytest.fixture
-def console_page(browser: Browser, browser_stack: Stack) -> Iterator[Session]:
-    session = new_session(browser, browser_stack)
-    session.page.set_viewport_size({"width": 1280, "height": 900})
-    yield session
-    session.context.close()
-    assert session.traffic.foreign == []
 
 
 def _watch(page: Page, dialogs: list[str]) -> None:

@@ -3,56 +3,30 @@ has the conversation, the youth's "hej" gets no bot reply in the widget (it reac
 console); after "Giv tilbage til chatbotten" the widget says so, and the bot answers again."""
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import APIResponse, Browser, Route, expect
+from playwright.sync_api import APIResponse, Route, expect
 
-from api.db.session import make_engine, make_sessionmaker
-from tests.browser.conftest import Session, new_session, screenshot
-from tests.browser.test_console import DESKTOP, hand_off, log_in
-from tests.support.queue import add_counsellor
-from tests.support.stack import Stack
+from tests.browser.conftest import Session, screenshot
+from tests.browser.test_console import claim_new_handoff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 SILENCE_SECONDS = 5.0  # a Rasa turn takes well under a second; seconds when the machine is busy
 
 
-@pytest.fixture
-def console_page(browser: Browser, browser_stack: Stack) -> Iterator[Session]:
-    session = new_session(browser, browser_stack)
-    session.page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
-    yield session
-    session.context.close()
-    assert session.traffic.foreign == [], "the console asked another site for something"
-
-
 def test_the_bot_stays_silent_until_the_counsellor_hands_back(
-    youth: Session, console_page: Session, browser_stack: Stack
+    youth: Session, console_page: Session
 ) -> None:
-    engine = make_engine(browser_stack.database_url)
-    add_counsellor(
-        make_sessionmaker(engine),
-        "lone@vejle.dk",
-        "Vejle Kommune",
-        redirect_uri=f"{browser_stack.api_url}/console/callback",
-    )
-    engine.dispose()
-    handoff_id = hand_off(youth)
+    claim_new_handoff(youth, console_page, "lone@vejle.dk", "Vejle Kommune")
     page = console_page.page
-    log_in(page, browser_stack, "lone@vejle.dk")
-    page.locator(f'li[data-handoff="{handoff_id}"]').get_by_role(
-        "button", name="Tag samtalen"
-    ).click()
-    expect(youth.page.locator(".msg--bot").last).to_contain_text("En rådgiver har taget")
 
     # Held: "hej" reaches the counsellor, and no bot message appears in the widget.
     bot_messages = youth.page.locator(".msg--bot")
     before = bot_messages.count()
     youth.page.get_by_label("Skriv en besked").fill("hej")
     youth.page.keyboard.press("Enter")
-    expect(page.locator(".msg--ungdom").last).to_contain_text("hej")
+    expect(page.locator("#conv-messages .msg--ungdom").last).to_contain_text("hej")
     time.sleep(SILENCE_SECONDS)
     assert bot_messages.count() == before
     screenshot(youth.page, "handback-01-silent")
@@ -70,31 +44,22 @@ def test_the_bot_stays_silent_until_the_counsellor_hands_back(
 
 
 def test_a_turn_written_while_the_console_loads_the_transcript_shows_once(
-    youth: Session, console_page: Session, browser_stack: Stack
+    youth: Session, console_page: Session
 ) -> None:
     # The transcript is read before the youth writes and answered after the live turn has
     # arrived: the console must still show that turn, and only once.
-    engine = make_engine(browser_stack.database_url)
-    add_counsellor(
-        make_sessionmaker(engine),
-        "rune@vejle.dk",
-        "Vejle Kommune",
-        redirect_uri=f"{browser_stack.api_url}/console/callback",
-    )
-    engine.dispose()
-    handoff_id = hand_off(youth)
     page = console_page.page
-    log_in(page, browser_stack, "rune@vejle.dk")
     held: list[tuple[Route, APIResponse]] = []
 
     def hold_transcript(route: Route) -> None:
         held.append((route, route.fetch()))
 
-    page.route(f"**/api/v1/conversations/{handoff_id}", hold_transcript)
-    page.locator(f'li[data-handoff="{handoff_id}"]').get_by_role(
-        "button", name="Tag samtalen"
-    ).click()
-    expect(youth.page.locator(".msg--bot").last).to_contain_text("En rådgiver har taget")
+    def hold_transcript_of(handoff_id: str) -> None:
+        page.route(f"**/api/v1/conversations/{handoff_id}", hold_transcript)
+
+    handoff_id = claim_new_handoff(
+        youth, console_page, "rune@vejle.dk", "Vejle Kommune", before_claim=hold_transcript_of
+    )
     page.wait_for_timeout(100)
     assert len(held) == 1, "the console did not ask for the transcript"
     youth.page.get_by_label("Skriv en besked").fill("er du der")
