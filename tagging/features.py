@@ -9,6 +9,7 @@ so the word features see one token instead of five.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -85,16 +86,47 @@ def ascii_fold(text: str) -> str:
     return _DOUBLE_VOWEL.sub(r"\1", normalise(text).translate(_ASCII_FOLD))
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Tokenizer:
+# spaCy's tokenizer interns every new token string in its vocabulary for the life of the
+# process. The action server tags the youth's own words and runs for weeks: without a fresh
+# tokenizer now and then, those words would stay in its memory, and the memory would grow
+# without bound (the anonymiser does the same, privacy/anonymiser/engine.py).
+RECYCLE_AFTER = 20_000
+
+
+def _blank_tokenizer() -> Tokenizer:
     import spacy  # imported lazily: spaCy costs ~0.5 s to import
 
     return spacy.blank("da").tokenizer
 
 
+class _RecyclingTokenizer:
+    """spaCy's Danish tokenizer, replaced by a fresh one every `RECYCLE_AFTER` texts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokenizer: Tokenizer | None = None
+        self._served = 0
+
+    def __call__(self, text: str) -> list[str]:
+        with self._lock:
+            if self._tokenizer is None or self._served >= RECYCLE_AFTER:
+                self._tokenizer = _blank_tokenizer()
+                self._served = 0
+            self._served += 1
+            doc = self._tokenizer(text)
+            return [t.text for t in doc if not t.is_punct and not t.is_space]
+
+    def knows(self, word: str) -> bool:
+        """Whether the current tokenizer's vocabulary holds `word` (for tests)."""
+        return self._tokenizer is not None and word in self._tokenizer.vocab.strings
+
+
+_TOKENIZER = _RecyclingTokenizer()
+
+
 def tokenize(text: str) -> list[str]:
     """spaCy's rule-based Danish tokenizer (no model needed); punctuation-only tokens dropped."""
-    return [t.text for t in _tokenizer()(text) if not t.is_punct and not t.is_space]
+    return _TOKENIZER(text)
 
 
 def build_features() -> FeatureUnion:

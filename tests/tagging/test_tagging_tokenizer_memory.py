@@ -1,0 +1,34 @@
+"""The tagger's tokenizer does not keep the youth's words for the life of the process."""
+
+import pytest
+
+from tagging import features
+
+WORD = "zqxhemmeligtord"
+
+
+def test_a_fresh_tokenizer_forgets_earlier_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    tokenizer = features._RecyclingTokenizer()
+    monkeypatch.setattr(features, "RECYCLE_AFTER", 3)
+    assert tokenizer(f"jeg hedder {WORD} og er ked af det") == [
+        "jeg",
+        "hedder",
+        WORD,
+        "og",
+        "er",
+        "ked",
+        "af",
+        "det",
+    ]
+    assert tokenizer.knows(WORD)
+    tokenizer("hej")
+    tokenizer("hvordan går det")
+    assert tokenizer.knows(WORD)  # three texts served by the same tokenizer
+    assert tokenizer("ved ikke!") == ["ved", "ikke"]  # the fourth gets a fresh one
+    assert not tokenizer.knows(WORD)
+
+
+def test_tokenize_is_the_recycling_tokenizer() -> None:
+    # The trained artefact refers to `features.tokenize`; it must go through the recycler.
+    assert features.tokenize("jeg er  ensom :(") == features._TOKENIZER("jeg er  ensom :(")
+    assert features._TOKENIZER.knows("ensom")
