@@ -75,9 +75,9 @@ def stats_command(
             )
     finally:
         engine.dispose()
-    table = Table(title=f"Afsluttede samtaler (celler under {stats.MIN_CELL} skjult: •)")
-    for column in ("organisation", "måned", "køn", "alder", "emne", "antal"):
-        table.add_column(column, justify="right" if column == "antal" else "left")
+    table = _suppressed_table(
+        "Afsluttede samtaler", ("organisation", "måned", "køn", "alder", "emne")
+    )
     for row in stats.as_rows(groups):
         table.add_row(
             row["organisation_id"] or "–",
@@ -89,9 +89,9 @@ def stats_command(
             style="bold" if row["tag"] == stats.TOTAL else None,
         )
     console.print(table)
-    table = Table(title=f"Udfald og henvisninger (celler under {stats.MIN_CELL} skjult: •)")
-    for column in ("organisation", "måned", "udfald", "henvist til", "antal"):
-        table.add_column(column, justify="right" if column == "antal" else "left")
+    table = _suppressed_table(
+        "Udfald og henvisninger", ("organisation", "måned", "udfald", "henvist til")
+    )
     for row in stats.outcome_rows(outcomes):
         table.add_row(
             row["organisation_id"] or "–",
@@ -105,6 +105,15 @@ def stats_command(
     written = write_charts(groups, charts) + write_outcome_chart(outcomes, charts)
     for path in written:
         console.print(f"chart: {path}")
+
+
+def _suppressed_table(title: str, columns: tuple[str, ...]) -> Table:
+    """A table of published cells: the given columns, then the count (• where hidden)."""
+    table = Table(title=f"{title} (celler under {stats.MIN_CELL} skjult: •)")
+    for column in columns:
+        table.add_column(column)
+    table.add_column("antal", justify="right")
+    return table
 
 
 def _count(count: int | None) -> str:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -37,7 +38,11 @@ from api.services import (
     retention,
     stats,
 )
-from tests.rights.test_statistics import _organisation_token, _platform_token, _revealed
+from tests.rights.test_statistics import (
+    _organisation_token,
+    _platform_token,
+    assert_safely_published,
+)
 from tests.support.queue import Person, add_counsellor, waiting_handoff
 
 Key = tuple[str, str, str]  # organisation, outcome, referral
@@ -195,19 +200,23 @@ def test_not_counted_without_consent_to_statistics(app: FastAPI) -> None:
     assert _tag_total(app) == 0
 
 
+def _consented_handoff(app: FastAPI, session: Session, **profile: Any) -> Handoff:
+    """A new handoff of a youth who consented to the service and to statistics."""
+    profile_id = secrets.token_hex(16)
+    consent.give(session, app.state.key_ring, profile_id)
+    handoff, _ = handoffs.create_handoff(
+        session,
+        conversation_id=profile_id,
+        crisis=False,
+        tagger_status="ok",
+        **{"gender": "pige", "age_band": "13-15", "tags": [], **profile},
+    )
+    return handoff
+
+
 def test_no_close_path_counts_without_a_valid_outcome(app: FastAPI) -> None:
     with app.state.sessions() as session:
-        profile_id = secrets.token_hex(16)
-        consent.give(session, app.state.key_ring, profile_id)
-        handoff, _ = handoffs.create_handoff(
-            session,
-            conversation_id=profile_id,
-            gender="pige",
-            age_band="13-15",
-            crisis=False,
-            tagger_status="ok",
-            tags=[],
-        )
+        handoff = _consented_handoff(app, session)
         with pytest.raises(ValueError):
             stats.record_closed_conversation(session, handoff, outcome="")
         with pytest.raises(ValueError):
@@ -230,26 +239,17 @@ def test_outcome_suppression_never_reveals_a_small_cell() -> None:
             for i, c in enumerate(truth)
         ]
         [group] = stats.publish_outcomes(rows)
-        published = [c["count"] for c in group.cells]
-        assert all(p is None for p, t in zip(published, truth, strict=True) if t < stats.MIN_CELL)
-        assert all(p in (None, t) for p, t in zip(published, truth, strict=True))
-        assert not _revealed(published, truth, group.total), (truth, published, group.total)
-        if all(t >= stats.MIN_CELL for t in truth):
-            assert published == truth and group.total == sum(truth)
+        assert_safely_published(group, truth)
 
 
 def _count(app: FastAPI, n: int, *, org: str, outcome: str, referral: str | None = None) -> None:
     with app.state.sessions() as session:
         for _ in range(n):
-            profile_id = secrets.token_hex(16)
-            consent.give(session, app.state.key_ring, profile_id)
-            handoff, _ = handoffs.create_handoff(
+            handoff = _consented_handoff(
+                app,
                 session,
-                conversation_id=profile_id,
                 gender="dreng",
                 age_band="16-18",
-                crisis=False,
-                tagger_status="ok",
                 tags=[{"tag": "angst", "score": 1.0}],
             )
             handoff.status = stats.STATUS_CLOSED

@@ -120,6 +120,17 @@ def _revealed(cells: list[int | None], truth: list[int], total: int | None) -> b
     return len(hidden) == 1 or remainder < stats.MIN_CELL
 
 
+def assert_safely_published(group: stats.PublishedGroup, truth: list[int]) -> None:
+    """Small cells hidden, nothing else changed, none of them derivable from the total, and
+    a group without small cells published whole."""
+    published = [c["count"] for c in group.cells]
+    assert all(p is None for p, t in zip(published, truth, strict=True) if t < stats.MIN_CELL)
+    assert all(p in (None, t) for p, t in zip(published, truth, strict=True))
+    assert not _revealed(published, truth, group.total), (truth, published, group.total)
+    if all(t >= stats.MIN_CELL for t in truth):
+        assert published == truth and group.total == sum(truth)
+
+
 def test_suppression_never_reveals_a_small_cell() -> None:
     rng = random.Random(7)
     for _ in range(2000):
@@ -136,12 +147,7 @@ def test_suppression_never_reveals_a_small_cell() -> None:
             for i, c in enumerate(truth)
         ]
         [group] = stats.publish(rows)
-        published = [c["count"] for c in group.cells]
-        assert all(p is None for p, t in zip(published, truth, strict=True) if t < stats.MIN_CELL)
-        assert all(p in (None, t) for p, t in zip(published, truth, strict=True))
-        assert not _revealed(published, truth, group.total), (truth, published, group.total)
-        if all(t >= stats.MIN_CELL for t in truth):
-            assert published == truth and group.total == sum(truth)
+        assert_safely_published(group, truth)
 
 
 ANALYTICS_SECRET = "analytics-" + "k9" * 20
