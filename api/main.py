@@ -188,6 +188,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         relay=relay,
         limiter=RateLimiter(settings.chat_burst_messages, settings.chat_messages_per_minute),
         metrics=fastapi_app.state.metrics,
+        db_threads=settings.bridge_db_threads,
     )
     fastapi_app.state.webchat = bridge
     fastapi_app.state.relay = relay

@@ -25,12 +25,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 import socketio
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from api.realtime import acks
 from api.realtime.session_ids import is_valid_session_id, new_session_id
@@ -43,6 +43,8 @@ from api.services.webchat import BOT_UNAVAILABLE_DA, EMERGENCY_NUMBERS_DA, text_
 from privacy.crypto import KeyProvider
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 WAITING_FOR_COUNSELLOR_DA = (
     "Din besked er modtaget. Du er i kø til en rådgiver, som skriver til dig her, "
@@ -102,8 +104,13 @@ class WebchatBridge:
         relay: Relay | None = None,
         limiter: RateLimiter | None = None,
         metrics: Metrics | None = None,
+        db_threads: int = 4,
     ) -> None:
         self.metrics = metrics
+        # The bridge's own small share of worker threads: a burst of 50 turns through anyio's
+        # shared pool of 40 threads made them contend for the interpreter lock, and a burst's
+        # first turns reached Rasa later (bench/bridge.py; docs/architecture.md).
+        self._db_threads = anyio.CapacityLimiter(db_threads)
         self.sio = sio
         self.limiter = limiter
         self._warned: dict[str, float] = {}
@@ -123,12 +130,15 @@ class WebchatBridge:
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
-        session_id = str(requested) if is_valid_session_id(requested) else new_session_id()
+        resumed = is_valid_session_id(requested)
+        session_id = str(requested) if resumed else new_session_id()
         await self.sio.save_session(sid, {"session_id": session_id})
         await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", session_id, to=sid)
+        if not resumed:
+            return  # a conversation that begins now has no place in the queue to look up
         # A reloaded page (or a new tab) learns at once where it is in the queue.
-        position, minutes = await run_in_threadpool(self._queue_position_and_wait, session_id)
+        position, minutes = await self._in_db_thread(self._queue_position_and_wait, session_id)
         if position is not None:
             await self.sio.emit(
                 "queue_position",
@@ -171,7 +181,7 @@ class WebchatBridge:
         # Stored (anonymised, encrypted) and committed before anything else happens with it,
         # and only once the youth has consented; before that nothing is written anywhere.
         try:
-            stored = await run_in_threadpool(
+            stored = await self._in_db_thread(
                 self._store_youth_turn, session_id, message, checked.client_message_id
             )
         except Exception as exc:  # nothing was stored: say so, never fail silently
@@ -203,7 +213,7 @@ class WebchatBridge:
         outgoing = [m for reply in replies for m in to_webchat(reply)]
         bot_texts = [m["text"] for m in outgoing if "text" in m]
         # One trip to the database thread pool per turn: store, then read the queue place.
-        position, minutes = await run_in_threadpool(self._after_rasa_turn, session_id, bot_texts)
+        position, minutes = await self._in_db_thread(self._after_rasa_turn, session_id, bot_texts)
         for webchat_message in outgoing:
             await self._say(session_id, webchat_message)
         if bot_texts:
@@ -215,6 +225,9 @@ class WebchatBridge:
             await self._tell_waiting(session_id, queue_position_da(position, minutes))
             await self.broadcast_queue_positions()
         return acks.accepted(stored=stored.stored)
+
+    async def _in_db_thread(self, work: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(work, *args, limiter=self._db_threads)
 
     def _count_turn(self, phase: str, sender: str) -> None:
         if self.metrics is not None:
@@ -242,7 +255,7 @@ class WebchatBridge:
         """`text`, followed, outside the opening hours of every organisation that takes this
         handoff, by when counsellors are back and the emergency numbers; else, when no
         counsellor who takes it is online, by that news with the platform's opening hours."""
-        closed, online = await run_in_threadpool(self._availability, session_id)
+        closed, online = await self._in_db_thread(self._availability, session_id)
         if closed is not None:
             text = f"{text} {closed}"
         elif not online:
@@ -253,7 +266,7 @@ class WebchatBridge:
         """Send every waiting conversation its current place, and tell the consoles to refetch
         their queue. Call whenever the queue changes (a handoff is created, claimed, released
         or closed)."""
-        positions, minutes = await run_in_threadpool(self._queue_positions_and_wait)
+        positions, minutes = await self._in_db_thread(self._queue_positions_and_wait)
         for conversation_id, position in positions.items():
             await self.sio.emit(
                 "queue_position",
@@ -267,7 +280,7 @@ class WebchatBridge:
         await self.sio.emit("counsellor_typing", {"typing": typing}, room=conversation_id)
 
     async def _send_queue_position(self, session_id: str) -> None:
-        position, minutes = await run_in_threadpool(self._queue_position_and_wait, session_id)
+        position, minutes = await self._in_db_thread(self._queue_position_and_wait, session_id)
         if position is not None:
             await self.sio.emit(
                 "queue_position",

@@ -224,6 +224,9 @@ def running_stack(
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
+        # As the Procfile runs Rasa (RASA_TF_THREADS in scripts/local_env.sh).
+        TF_INTER_OP_PARALLELISM_THREADS="1",
+        TF_INTRA_OP_PARALLELISM_THREADS="1",
         OMP_NUM_THREADS="1",
         LOG_LEVEL="INFO",
     )
