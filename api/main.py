@@ -15,6 +15,7 @@ from api.auth.youth_grant import ensure_widget_client
 from api.config import WEB_ROOT, Settings, get_settings, load_key_ring
 from api.db.migrate import upgrade_to_head
 from api.db.session import make_engine, make_sessionmaker
+from api.gc_tuning import freeze_start_up_objects
 from api.realtime import idle_job
 from api.realtime.counsellor_socket import ConsoleNamespace
 from api.realtime.profile_secret import ProfileSecretHandler
@@ -62,6 +63,7 @@ def create_fastapi(settings: Settings) -> FastAPI:
             upgrade_to_head(engine)
         ensure_widget_client(app.state.sessions)
         await asyncio.to_thread(warm_up)
+        freeze_start_up_objects()
         job = (
             asyncio.create_task(_retention_job(app, settings.retention_job_interval_seconds))
             if settings.retention_job_enabled
