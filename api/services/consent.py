@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
-from api.db.models_profiles import Profile
 from api.services import consent_ledger, erasure, profiles
 from privacy.crypto import KeyProvider
 
@@ -46,8 +45,7 @@ def give(session: Session, keys: KeyProvider, conversation_id: str) -> bool:
 def has_consented(session: Session, conversation_id: str) -> bool:
     """Whether turns of this conversation may be stored: a profile with active consent to
     the service."""
-    if session.get(Profile, conversation_id) is None:
-        return False
+    # One query: consent records exist only with their profile (foreign key, ON DELETE CASCADE).
     return "service" in consent_ledger.active_purposes(session, conversation_id)
 
 

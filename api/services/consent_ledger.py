@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from api.config import WEB_ROOT
@@ -74,12 +74,15 @@ def record(
     return entry
 
 
+# Built once: the bridge asks on every turn, and building a statement costs about as much as
+# running it on SQLite.
+_ACTIVE_PURPOSES = select(ConsentRecord.purposes).where(
+    ConsentRecord.profile_id == bindparam("profile_id"), ConsentRecord.withdrawn_at.is_(None)
+)
+
+
 def active_purposes(session: Session, profile_id: str) -> set[str]:
-    rows = session.scalars(
-        select(ConsentRecord.purposes).where(
-            ConsentRecord.profile_id == profile_id, ConsentRecord.withdrawn_at.is_(None)
-        )
-    )
+    rows = session.scalars(_ACTIVE_PURPOSES, {"profile_id": profile_id})
     return {purpose for purposes in rows for purpose in purposes}
 
 

@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
@@ -85,16 +85,21 @@ def queue_positions(session: Session) -> dict[str, int]:
     return positions
 
 
+_WAITING_HANDOFF = (
+    select(Handoff.id)
+    .where(
+        Handoff.conversation_id == bindparam("conversation_id"), Handoff.status == STATUS_WAITING
+    )
+    .limit(1)
+)
+
+
 def queue_position(session: Session, conversation_id: str) -> int | None:
     """None when the conversation is not waiting (no handoff, or a counsellor has it).
 
     The bridge asks after every bot turn: an indexed look-up answers the usual case (not
     waiting) without reading the whole queue."""
-    waiting = session.scalar(
-        select(Handoff.id)
-        .where(Handoff.conversation_id == conversation_id, Handoff.status == STATUS_WAITING)
-        .limit(1)
-    )
+    waiting = session.scalar(_WAITING_HANDOFF, {"conversation_id": conversation_id})
     if waiting is None:
         return None
     return queue_positions(session).get(conversation_id)

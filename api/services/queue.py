@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import bindparam, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
@@ -480,18 +480,22 @@ def export_feedback(session: Session, *, keys: KeyProvider) -> list[dict[str, An
 # --- the youth's side: who holds my conversation, is anyone online, how long to wait ---------
 
 
+# Built once: the bridge asks before every youth turn (building costs as much as running it).
+_OPEN_HANDOFF = (
+    select(Handoff.id, Handoff.status, HandoffAssignment.counsellor_id)
+    .outerjoin(HandoffAssignment, HandoffAssignment.handoff_id == Handoff.id)
+    .where(
+        Handoff.conversation_id == bindparam("conversation_id"),
+        Handoff.status.in_((STATUS_WAITING, STATUS_ACTIVE)),
+    )
+    .order_by(Handoff.created_at.desc())
+    .limit(1)
+)
+
+
 def claimant(session: Session, conversation_id: str) -> Claimant | None:
     """The open handoff of a conversation and who holds it (None: no open handoff)."""
-    row = session.execute(
-        select(Handoff.id, Handoff.status, HandoffAssignment.counsellor_id)
-        .outerjoin(HandoffAssignment, HandoffAssignment.handoff_id == Handoff.id)
-        .where(
-            Handoff.conversation_id == conversation_id,
-            Handoff.status.in_((STATUS_WAITING, STATUS_ACTIVE)),
-        )
-        .order_by(Handoff.created_at.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_OPEN_HANDOFF, {"conversation_id": conversation_id}).first()
     if row is None:
         return None
     counsellor_id = row.counsellor_id if row.status == STATUS_ACTIVE else None
