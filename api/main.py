@@ -51,7 +51,9 @@ from privacy.crypto import KeyRingError
 logger = logging.getLogger(__name__)
 
 
-def create_fastapi(settings: Settings) -> FastAPI:
+def create_fastapi(settings: Settings, *, freeze_after_warm_up: bool = False) -> FastAPI:
+    """`freeze_after_warm_up`: for the server process only (see api/gc_tuning.py); a test
+    process that starts many apps must not freeze each one's objects for its lifetime."""
     # First, before anything opens: without a real key ring nothing may be stored.
     key_ring = load_key_ring(settings)
     engine = make_engine(settings.database_url)
@@ -63,7 +65,8 @@ def create_fastapi(settings: Settings) -> FastAPI:
             upgrade_to_head(engine)
         ensure_widget_client(app.state.sessions)
         await asyncio.to_thread(warm_up)
-        freeze_start_up_objects()
+        if freeze_after_warm_up:
+            freeze_start_up_objects()
         job = (
             asyncio.create_task(_retention_job(app, settings.retention_job_interval_seconds))
             if settings.retention_job_enabled
@@ -163,9 +166,11 @@ def client_manager(settings: Settings) -> socketio.AsyncManager | None:
     return socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+def create_app(
+    settings: Settings | None = None, *, freeze_after_warm_up: bool = False
+) -> socketio.ASGIApp:
     settings = settings or get_settings()
-    fastapi_app = create_fastapi(settings)
+    fastapi_app = create_fastapi(settings, freeze_after_warm_up=freeze_after_warm_up)
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins=socket_origins(settings),
@@ -205,6 +210,6 @@ def app() -> socketio.ASGIApp:
     """Factory for `uvicorn --factory api.main:app`."""
     configure_logging()
     try:
-        return create_app()
+        return create_app(freeze_after_warm_up=True)
     except KeyRingError as exc:
         raise SystemExit(f"api refuses to start: {exc}") from None
