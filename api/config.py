@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     # then this many per minute. A person typing stays far below; a script does not.
     chat_burst_messages: int = Field(default=10, ge=1)
     chat_messages_per_minute: int = Field(default=30, ge=1)
-    # Worker threads the chat bridge's database work may use at once. A burst of turns
-    # queues here instead of 40 threads taking turns at the interpreter lock.
+    # Worker threads the chat bridge's database work may use at once (a burst of turns queues
+    # for them instead of taking the threads the HTTP routes share).
     bridge_db_threads: int = Field(default=4, ge=1, le=64)
     # HTTP routes that send e-mail (portability, newsletter sign-up), per client address.
     mail_burst_requests: int = Field(default=5, ge=1)

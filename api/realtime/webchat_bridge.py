@@ -107,9 +107,9 @@ class WebchatBridge:
         db_threads: int = 4,
     ) -> None:
         self.metrics = metrics
-        # The bridge's own small share of worker threads: a burst of 50 turns through anyio's
-        # shared pool of 40 threads made them contend for the interpreter lock, and a burst's
-        # first turns reached Rasa later (bench/bridge.py; docs/architecture.md).
+        # The bridge's own small share of worker threads: a burst of turns queues here instead
+        # of spreading over anyio's 40 shared threads, which also serve the HTTP routes (1, 2,
+        # 4 and 40 threads measured alike in bench/bridge.py; docs/architecture.md).
         self._db_threads = anyio.CapacityLimiter(db_threads)
         self.sio = sio
         self.limiter = limiter
