@@ -4,9 +4,11 @@ Rasa's REST channel, measured side by side in one run.
     .venv/bin/python bench/bridge.py [--concurrency 10 50] [--rounds 2]
 
 Starts the real stack (Rasa, action server, api) once. Each conversation sends the same
-response-only turns; a turn's latency is from sending to the last expected reply. Phases
-alternate (direct, bridge, direct, bridge, ...) so machine noise hits both alike. Prints p50 and
-p95 of both paths and the bridge/direct ratio per concurrency level (goal: ≤ 1.10).
+response-only turns; a turn's latency is from sending to the last expected reply. The direct
+path uses the api's own Rasa client (one pool for the run, as in the api), and each burst's
+first turns leave together in both paths. Phases alternate (direct, bridge, direct, bridge,
+...) so machine noise hits both alike. Prints the mean, p50 and p95 of both paths and the
+bridge/direct ratios per concurrency level (goal: ≤ 1.10).
 
 Latency on a shared 2-core machine is noisy, so it also prints CPU time per turn (from
 /proc/<pid>/stat), which other jobs do not disturb: Rasa's in each path, the api's (the

@@ -104,7 +104,8 @@ class WebchatBridge:
         relay: Relay | None = None,
         limiter: RateLimiter | None = None,
         metrics: Metrics | None = None,
-        db_threads: int = 4,
+        *,
+        db_threads: int,
     ) -> None:
         self.metrics = metrics
         # The bridge's own small share of worker threads: a burst of turns queues here instead
