@@ -48,7 +48,7 @@ browser-test: setup ## Only the browser tests (Debian's chromium via Playwright,
 
 .PHONY: bench
 bench: setup ## The performance figures of the README: bridge, capacity, sockets (~12 min; PostgreSQL)
-	@.venv/bin/python bench/bridge.py --rounds 3
+	@.venv/bin/python bench/bridge.py
 	@.venv/bin/python bench/capacity.py
 	@.venv/bin/python bench/sockets.py --postgres
 

@@ -96,8 +96,8 @@ def reference_units(seconds: float) -> float:
 
 
 def chat_messages(n: int = 500) -> list[str]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from encrypted_write import _messages
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.encrypted_write import _messages
 
     return _messages(n)
 
