@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # stable hash of its id (api/services/rasa_router.py). Empty: RASA_URL alone.
     rasa_urls: str = ""
     rasa_timeout_seconds: float = 30.0
+    # Turns in flight per Rasa process; more wait their turn in the api, first come first
+    # served (docs/architecture.md, "Bridge overhead under load"). 0: no limit.
+    rasa_max_in_flight: int = Field(default=2, ge=0)
     action_server_url: str = "http://127.0.0.1:5055"
     health_timeout_seconds: float = 2.0
 

@@ -57,7 +57,11 @@ def create_fastapi(settings: Settings, *, freeze_after_warm_up: bool = False) ->
     # First, before anything opens: without a real key ring nothing may be stored.
     key_ring = load_key_ring(settings)
     engine = make_engine(settings.database_url)
-    rasa = RasaClient(settings.rasa_endpoints, settings.rasa_timeout_seconds)
+    rasa = RasaClient(
+        settings.rasa_endpoints,
+        settings.rasa_timeout_seconds,
+        max_in_flight=settings.rasa_max_in_flight,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

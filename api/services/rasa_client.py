@@ -22,8 +22,13 @@ class RasaUnavailableError(Exception):
 
 
 class RasaClient:
-    def __init__(self, urls: Sequence[str], timeout_seconds: float) -> None:
+    def __init__(
+        self, urls: Sequence[str], timeout_seconds: float, *, max_in_flight: int = 0
+    ) -> None:
+        """`max_in_flight`: requests open at once per Rasa process (0: no limit); the rest wait
+        for a connection in arrival order, and the wait counts toward the timeout."""
         self.router = RasaRouter(urls)
+        self._max_in_flight = max_in_flight
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         # Created in the running event loop on first use (aiohttp requires it).
         self._session: aiohttp.ClientSession | None = None
@@ -35,7 +40,9 @@ class RasaClient:
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             # One pool for all processes: connections are kept per host.
-            connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=30)
+            connector = aiohttp.TCPConnector(
+                limit=200, limit_per_host=self._max_in_flight, keepalive_timeout=30
+            )
             self._session = aiohttp.ClientSession(timeout=self._timeout, connector=connector)
         return self._session
 
