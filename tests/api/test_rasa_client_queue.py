@@ -3,6 +3,7 @@ wait in the api in arrival order, and the wait counts toward the timeout."""
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -50,9 +51,9 @@ async def slow_rasa() -> AsyncIterator[tuple[SlowRasa, str]]:
         yield rasa, url
 
 
-async def send_in_order(client: RasaClient, count: int) -> list[list[dict[str, object]]]:
+async def send_in_order(client: RasaClient, count: int) -> list[list[dict[str, Any]]]:
     """`count` turns of different conversations, each leaving just after the one before."""
-    jobs = []
+    jobs: list[asyncio.Task[list[dict[str, Any]]]] = []
     for number in range(count):
         jobs.append(asyncio.create_task(client.send(f"sender-{number}", f"turn {number}")))
         await asyncio.sleep(0.005)
