@@ -26,12 +26,13 @@ _OTHER_SUBJECT = (
     r"(?:ven|veninde|venner|veninder|kammerat|klassekammerat|bror|søster|fætter|kusine|kæreste"
     r"|ex|mor|far|mormor|morfar|farmor|farfar|onkel|moster|faster|tante|bedstemor|bedstefar"
     r"|lillebror|lillesøster|storebror|storesøster|stedfar|stedmor|forældre|søskende)"
-    r"|en (?:fra|af|i) \w+(?: \w+)?|nogen fra \w+"
+    r"|en (?:fra|af|i) \w+(?: \w+)?|nogen fra \w+|en (?:god )?(?:ven|veninde|kammerat)"
 )
 _SUBJECT = re.compile(rf"(?<!\w)(?:(?P<self>{_SELF_SUBJECT})|(?P<other>{_OTHER_SUBJECT}))(?!\w)")
 # A friend as the one it happens to ("min veninde er blevet voldtaget").
 _FRIEND = re.compile(
-    r"(?<!\w)(?:min|mit|mine) (?:bedste |gamle )?(?:ven|veninde|venner|veninder|kammerat)(?!\w)"
+    r"(?<!\w)(?:(?:min|mit|mine) (?:bedste |gamle )?(?:ven|veninde|venner|veninder|kammerat)"
+    r"|en (?:god )?(?:ven|veninde|kammerat))(?!\w)"
 )
 _NEGATION = re.compile(
     r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not|no|don'?t|ej)(?!\w)"

@@ -70,7 +70,8 @@ def _r(
 _NOT = r"(?:ikke|ik|ikk|aldrig)"
 _PILLS = (
     r"(?:piller|pillerne|pamol|panodil|panodiler|paracetamol|ibuprofen|ipren|sovepiller|"
-    r"sovemedicin|insulin|medicin|mg|tabletter)"
+    r"sovemedicin|insulin|medicin|mg|tabletter|antidepressiv\w*|lykkepiller|smertestillende|"
+    r"sertralin|melatonin)"
 )
 
 _TOPIC = r"(?:program|film|serie|opgave|emne|artikel|bog|dokumentar|video|podcast) om"
@@ -182,6 +183,24 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:ikke|aldrig) (?:jeg )?(?:bliver|når at blive|fylder) \d\d"
         ),
         _r(r"(?:leve|live|alive) (?:mere|længere|anymore)", negatable=False),
+        # Farewells and a future without the writer, in words that name neither death nor dying.
+        _r(
+            r"(?:min|den|en) sidste (?:besked|sms|snap)|sidste gang (?:i|du) hører fra mig"
+            r"|(?:et problem|en byrde|til besvær|til gene) for nogen (?:mere|længere)"
+            r"|finder mig (?:død|i morgen|nok i morgen)"
+            r"|hvem der skal have (?:mine|min|mit) \w+"
+            r"|(?:lever|bliver her|er her) kun (?:for|på grund af|pga)"
+            r"|hvorfor jeg skal (?:blive ved|fortsætte)(?! med)|hvorfor jeg skal leve"
+            r"|(?:stoppe|lade være med|holde op med) at trække vejret"
+            r"|(?:bange for|ved ikke) hvad jeg (?:kan|kunne) finde på"
+            r"|krop\w* (?:bare )?giver op|sulte\w* mig (?:selv )?ihjel"
+            r"|(?:stod|stået|stå|sad|siddet)(?: jeg)? på (?:broen|taget|kanten|altanen)"
+            r"|(?:står|sidder) jeg på (?:broen|taget|kanten|altanen)"
+            r"|når at fylde \d\d"
+            r"|(?:mit hoved|stemmen|stemmerne|en stemme) (?:siger|fortæller|råber) (?:\w+ ){0,3}"
+            r"(?:at jeg skal gøre det|at jeg skal dø)",
+            negatable=False,
+        ),
         _r(
             r"(?:tæt på|klar til|modet til|planlagt hvordan jeg vil) (?:at )?gøre det"
             r"|en plan og en dato|har en plan for"
@@ -213,6 +232,22 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"barberblad\w*|barberkniv|blyantspidser|glasskår|kniven (?:igen|frem|hjælper)"
             r"|bladet frem"
+        ),
+        # Cuts and wounds told as such, harming in the inverted word order ("nogle gange skader
+        # jeg mig selv"), pricking, and hiding arms or legs.
+        _r(
+            r"(?:dybe|mange|nye|friske) snit|snit (?:på|i) (?:min|mine|maven|armen|armene|låret"
+            r"|lårene|håndleddet|håndleddene)"
+            r"|(?:skader|skadet|skærer|cutter|brænder|slår) jeg (?:i )?mig selv(?! ihjel)"
+            r"|skader mig selv|skadet mig selv"
+            r"|(?:stikker|stak|stukket|prikker) mig selv",
+            person="none",
+        ),
+        _r(
+            r"(?:må|skal) (?:ikke|ik) se mine (?:arme|lår|håndled)"
+            r"|(?:ingen|ikke nogen) (?:må|skal) se mine (?:arme|lår|håndled)"
+            r"|skjul\w* mine (?:arme|lår|håndled|snit)",
+            negatable=False,
         ),
         _r(
             r"mine ar(?!\w)|arene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
@@ -285,6 +320,24 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="victim",
         ),
         _r(r"(?:glas|ting) der (?:smadres|bliver smidt)|mor der skriger", person="victim"),
+        # Beatings told in the passive or as a noun, the inverted word order ("hiver hun mig i
+        # håret"), spitting, touching in the perfect tense, hands on intimate places, a
+        # parent's violence witnessed, hiding from a parent, forced marriage.
+        _r(
+            r"(?:bliver|blev|blevet) (?:banket|tævet|tæsket|slået)(?! op| ud| ihjel)"
+            r"|(?:får|fik|fået) (?:\w+ )?(?:tæsk|tæv|bank|prygl|lussinger)(?!\w)"
+            r"|(?:slår|slog|hiver|hev|sparker|sparkede|skubber|skubbede|tæsker|banker|kvæler)"
+            r" (?:han|hun|de|far|mor) mig(?! selv| ihjel)"
+            r"|spytte\w* på mig|rørt (?:ved )?mig"
+            r"|hånd\w* (?:\w+ )?(?:på|under|ned i) (?:min|mine)"
+            r" (?:numse|røv|bryster|trusser|bukser|lår)"
+            r"|(?:set|så|ser|høre|hører|hørt) (?:min )?(?:far|mor|stedfar|stedmor) slå"
+            r"|vågnede uden (?:bukser|trusser)"
+            r"|(?:skal|skulle) giftes med"
+            r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
+            r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",
+            person="victim",
+        ),
     ),
 }
 

@@ -48,3 +48,45 @@ def test_fires_for_the_writers_own_crisis(text: str, tag: str) -> None:
 )
 def test_does_not_fire_on_traps(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # farewells and a future without the writer
+        ("dette er min sidste besked til jer", "selvmordstanker"),
+        ("snart er jeg ikke en byrde for nogen mere", "selvmordstanker"),
+        ("har skrevet ned hvem der skal have mit tøj", "selvmordstanker"),
+        ("jeg bliver her kun på grund af min lillesøster", "selvmordstanker"),
+        ("har gemt mine lykkepiller i en æske", "selvmordstanker"),
+        ("i går aftes stod jeg på broen længe", "selvmordstanker"),
+        # the inverted word order, cuts, hiding
+        ("hver aften skærer jeg i mig selv", "selvskade"),
+        ("når det bliver for meget skader jeg mig selv", "selvskade"),
+        ("har nye snit på lårene", "selvskade"),
+        ("ingen må se mine arme", "selvskade"),
+        # beatings in the passive or as a noun, inverted, witnessed
+        ("jeg blev tævet af min stedfar i går", "vold_overgreb"),
+        ("jeg får tæsk når jeg glemmer at tømme opvaskeren", "vold_overgreb"),
+        ("hver gang han er fuld sparker han mig", "vold_overgreb"),
+        ("jeg har set min stedfar slå min mor", "vold_overgreb"),
+        ("hans hånd var under mine trusser", "vold_overgreb"),
+    ],
+)
+def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg har ikke skadet mig selv, jeg er bare træt",
+        "jeg ved ikke hvorfor jeg skal blive ved med at spille fodbold",
+        "har en ven der bliver slået derhjemme, hvad gør jeg",
+        "vi blev slået ud i semifinalen",
+        "hun har slået op med mig",
+        "tak for hjælpen, det var min sidste eksamen",
+    ],
+)
+def test_the_indirect_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
