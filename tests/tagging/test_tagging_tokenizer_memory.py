@@ -32,3 +32,22 @@ def test_tokenize_is_the_recycling_tokenizer() -> None:
     # The trained artefact refers to `features.tokenize`; it must go through the recycler.
     assert features.tokenize("jeg er  ensom :(") == features._TOKENIZER("jeg er  ensom :(")
     assert features._TOKENIZER.knows("ensom")
+
+
+def test_tokens_are_spacys_own_tokens() -> None:
+    """`tokenize` slices the text by spaCy's offsets; the tokens must be exactly spaCy's."""
+    import spacy
+
+    from tagging.corpus import load_corpus
+
+    tokenizer = spacy.blank("da").tokenizer
+    texts = [example.text for example in load_corpus()[:1500]] + [
+        "hej!!  jeg er 😭😭 ked af det...\n\nmen ok",
+        "e-mail: a@b.dk / www.x.dk — 3.-4. klasse, 100%",
+        "  ",
+        "",
+        "Æble-ø'er, 12:30 🙂🙂 (lol) #selvmord @ven",
+    ]
+    for text in texts:
+        expected = [t.text for t in tokenizer(text) if not t.is_punct and not t.is_space]
+        assert features.tokenize(text) == expected
