@@ -1,7 +1,7 @@
 """Bridge overhead: the same conversations through the api's socket.io bridge and straight to
 Rasa's REST channel, measured side by side in one run.
 
-    .venv/bin/python bench/bridge.py [--concurrency 10 50] [--rounds 10]
+    .venv/bin/python bench/bridge.py [--concurrency 10 50] [--samples 2500 | --rounds N]
 
 Starts the real stack (Rasa, action server, api) once. Each conversation sends the same
 response-only turns; a turn's latency is from sending to the last expected reply. The direct
@@ -12,7 +12,9 @@ bridge/direct ratios per concurrency level (goal: ≤ 1.10), each with a 90 % bo
 over rounds. Every conversation has 5 turns, so a fifth of the samples are first turns of a
 synchronized burst, the slowest kind: the p95 sits among them, and with 2-3 rounds (100-150
 first turns at 50) it moved between 0.94 and 1.19 from run to run. The interval says how far
-a run's ratio can be trusted; the default of 10 rounds keeps it within about ±0.06.
+a run's ratio can be trusted. Each level runs as many rounds as it takes to collect about
+`--samples` turns per path (2,500: 10 rounds at 50 conversations, 50 at 10), so both levels
+are measured equally precisely; `--rounds` fixes the count instead.
 
 Latency on a shared 2-core machine is noisy, so it also prints CPU time per turn (from
 /proc/<pid>/stat), which other jobs do not disturb: Rasa's in each path, the api's (the
@@ -22,12 +24,14 @@ cores that CPU is taken from Rasa and shows up in the bridge's latency).
 
 import argparse
 import asyncio
+import math
 import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -106,7 +110,11 @@ async def phase(kind: str, concurrency: int, api_url: str, rasa: RasaClient) -> 
 
 
 async def measure(
-    api_url: str, rasa_url: str, levels: list[int], rounds: int, pids: dict[str, int]
+    api_url: str,
+    rasa_url: str,
+    levels: list[int],
+    rounds: Callable[[int], int],
+    pids: dict[str, int],
 ) -> None:
     # The direct path uses the api's own Rasa client, one pool for the whole run as in the api:
     # the only difference left between the paths is the bridge. (A fresh pool per phase
@@ -119,7 +127,11 @@ async def measure(
 
 
 async def _measure(
-    api_url: str, rasa: RasaClient, levels: list[int], rounds: int, pids: dict[str, int]
+    api_url: str,
+    rasa: RasaClient,
+    levels: list[int],
+    rounds: Callable[[int], int],
+    pids: dict[str, int],
 ) -> None:
     # Warm both paths up at the highest level: the api's worker threads, database and Rasa
     # connections grow on first use, a one-time cost of a fresh process (1-2 s for the first
@@ -135,7 +147,7 @@ async def _measure(
         cpu: dict[str, dict[str, float]] = {
             kind: dict.fromkeys(pids, 0.0) for kind in ("direct", "bridge")
         }
-        for _ in range(rounds):
+        for _ in range(rounds(level)):
             for kind in ("direct", "bridge"):
                 before = {name: cpu_seconds(pid) for name, pid in pids.items()}
                 samples[kind].append(await phase(kind, level, api_url, rasa))
@@ -159,22 +171,32 @@ async def _measure(
             low, high = bootstrap_interval(samples["bridge"], samples["direct"], statistic)
             print(
                 f"{level:>5}     {name:<4} {ratios[name]:.3f}"
-                f"   90 % interval over {rounds} rounds {low:.3f}-{high:.3f}"
+                f"   90 % interval over {rounds(level)} rounds {low:.3f}-{high:.3f}"
             )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50])
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--samples", type=int, default=2500, help="turns per path and level")
+    parser.add_argument("--rounds", type=int, help="rounds per level (overrides --samples)")
     args = parser.parse_args()
+
+    fixed_rounds: int | None = args.rounds
+    samples: int = args.samples
+
+    def rounds_per_level(level: int) -> int:
+        return fixed_rounds or max(2, math.ceil(samples / (level * len(TURNS))))
+
     with tempfile.TemporaryDirectory() as workdir, running_stack(Path(workdir)) as stack:
         pids = {
             "rasa": stack.processes["rasa"].pid,
             "api": stack.processes["api"].pid,
             "client": os.getpid(),
         }
-        asyncio.run(measure(stack.api_url, stack.rasa_url, args.concurrency, args.rounds, pids))
+        asyncio.run(
+            measure(stack.api_url, stack.rasa_url, args.concurrency, rounds_per_level, pids)
+        )
 
 
 if __name__ == "__main__":
