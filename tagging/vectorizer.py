@@ -54,15 +54,46 @@ class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         min_n, max_n = self.ngram_range
         return char_ngrams(self._white_spaces.sub(" ", text_document), min_n, max_n)
 
+    def _words(self, raw_documents: Iterable[str]) -> Iterable[list[str]]:
+        preprocess = self.build_preprocessor()
+        for doc in raw_documents:
+            yield preprocess(self.decode(doc)).split()
+
+    def _char_wb_indices(self, words: list[str], known: dict[str, list[int]]) -> list[int]:
+        """Vocabulary indices of the words' `char_wb` n-grams. The n-grams never cross a word
+        boundary, so a document's counts are the sum of its words' counts and a word's indices
+        can be reused for each repeat of it (most words of a batch are repeats). `known` lives
+        for one `transform` call: no message's words outlive the request that sent them, and
+        the vectorizer keeps no state between calls."""
+        cache = known
+        found: list[int] = []
+        for word in words:
+            hit = cache.get(word)
+            if hit is None:
+                hit = [
+                    j
+                    for j in map(self.vocabulary_.get, char_wb_ngrams(word, *self.ngram_range))
+                    if j is not None
+                ]
+                cache[word] = hit
+            found.extend(hit)
+        return found
+
     def transform(self, raw_documents: Iterable[str]) -> Any:
         check_is_fitted(self, "vocabulary_")
         analyze = self.build_analyzer()
         lookup = self.vocabulary_.get
         indices: list[int] = []
         indptr = [0]
-        for doc in raw_documents:
-            indices.extend([j for j in map(lookup, analyze(doc)) if j is not None])
-            indptr.append(len(indices))
+        if self.analyzer == "char_wb":
+            known: dict[str, list[int]] = {}
+            for words in self._words(raw_documents):
+                indices.extend(self._char_wb_indices(words, known))
+                indptr.append(len(indices))
+        else:
+            for doc in raw_documents:
+                indices.extend([j for j in map(lookup, analyze(doc)) if j is not None])
+                indptr.append(len(indices))
         counts = sparse.csr_matrix(
             (
                 np.ones(len(indices), dtype=self.dtype),

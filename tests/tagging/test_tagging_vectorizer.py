@@ -39,3 +39,14 @@ def test_char_ngrams_match_scikit_learn(
     plain = TfidfVectorizer(**params).build_analyzer()
     for text in [*texts[:300], "", "ab", "hej  med\tdig", " x "]:
         assert fast(text) == plain(text)
+
+
+def test_char_wb_with_repeated_words_and_default_lowercasing_matches(texts: list[str]) -> None:
+    """The per-word reuse of n-gram indices within one call must not change any count."""
+    params = {"analyzer": "char_wb", "ngram_range": (2, 4), "sublinear_tf": True}
+    fast, plain = FastTfidfVectorizer(**params), TfidfVectorizer(**params)
+    fast.fit(texts[:500])
+    plain.fit(texts[:500])
+    test = ["Hej HEJ hej hej", "jeg jeg jeg er ked af det", *texts[500:900], "hej", ""]
+    got, want = fast.transform(test), plain.transform(test)
+    assert abs(got - want).max() == 0
