@@ -47,7 +47,7 @@ browser-test: setup ## Only the browser tests (Debian's chromium via Playwright,
 	@.venv/bin/pytest -q -m browser
 
 .PHONY: bench
-bench: setup ## The performance figures of the README: bridge, capacity, sockets (~12 min; PostgreSQL)
+bench: setup ## The performance figures of the README: bridge, capacity, sockets (~15 min; PostgreSQL)
 	@.venv/bin/python bench/bridge.py
 	@.venv/bin/python bench/capacity.py
 	@.venv/bin/python bench/sockets.py --postgres
