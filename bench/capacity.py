@@ -23,23 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bridge import TURNS  # the same response-only turns
+from bench.ratios import percentile
 from tests.support.stack import api_command, free_port, running_stack
 from tests.support.webchat_client import WebchatClient
 
-# Response-only turns (message, bot messages expected), as in bench/bridge.py.
-TURNS = [
-    ("/greet", 2),
-    ("er du en robot", 1),
-    ("hvad sker der med mine data", 1),
-    ("hvem vandt fodboldkampen i går", 1),
-    ("tak", 1),
-]
 P95_LIMIT_SECONDS = 1.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 @dataclass(frozen=True)
