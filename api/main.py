@@ -104,6 +104,7 @@ def create_fastapi(settings: Settings, *, freeze_after_warm_up: bool = False) ->
     app.state.rasa = rasa
     app.state.auth = AuthConfig.from_settings(settings)
     app.state.metrics = Metrics(app.state.sessions)
+    rasa.on_queue_wait = app.state.metrics.observe_rasa_queue_wait
     app.state.mail_limiter = RateLimiter(
         settings.mail_burst_requests, settings.mail_requests_per_minute
     )

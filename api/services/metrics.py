@@ -38,6 +38,8 @@ LABEL_VALUES: dict[str, tuple[str, ...]] = {
 
 # Seconds a handoff waited before a counsellor claimed it: minutes to hours.
 WAIT_BUCKETS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
+# Seconds a turn waited in the api for its Rasa process: milliseconds to the timeout.
+RASA_QUEUE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
 def _checked(label: str, value: str) -> str:
@@ -108,6 +110,13 @@ class Metrics:
             buckets=WAIT_BUCKETS,
             registry=self.registry,
         )
+        self.rasa_queue_wait = Histogram(
+            "intake_rasa_queue_wait_seconds",
+            "How long a turn waited in the api for its Rasa process (RASA_MAX_IN_FLIGHT); only "
+            "turns that had to wait are counted. Many, or long, waits: add Rasa processes.",
+            buckets=RASA_QUEUE_BUCKETS,
+            registry=self.registry,
+        )
         self.registry.register(_WaitingHandoffs(lambda: waiting_by_priority(sessions)))
         # Every fixed label combination exists from the start, so a scrape shows zeros rather
         # than missing series.
@@ -131,6 +140,9 @@ class Metrics:
 
     def observe_handoff_wait(self, seconds: float) -> None:
         self.handoff_wait.observe(max(0.0, seconds))
+
+    def observe_rasa_queue_wait(self, seconds: float) -> None:
+        self.rasa_queue_wait.observe(max(0.0, seconds))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -99,3 +99,32 @@ async def test_a_turn_that_waits_too_long_for_its_place_is_refused(
     # The first times out at Rasa, the second while still waiting in the api: Rasa never saw it.
     assert all(isinstance(result, RasaUnavailableError) for result in results)
     assert rasa.started == ["first"]
+
+
+async def test_each_turn_that_waited_reports_how_long(slow_rasa: tuple[SlowRasa, str]) -> None:
+    _rasa, url = slow_rasa
+    waits: list[float] = []
+    client = RasaClient([url], timeout_seconds=10, max_in_flight=1, on_queue_wait=waits.append)
+    try:
+        await send_in_order(client, 3)
+    finally:
+        await client.aclose()
+    # The first went straight through; the second waited for one turn, the third for two.
+    assert len(waits) == 2
+    assert 0.1 < waits[0] < waits[1]
+    assert waits[1] > 0.25
+
+
+def test_queue_waits_are_a_histogram_without_labels() -> None:
+    from api.services.metrics import Metrics
+
+    metrics = Metrics(sessions=None)  # type: ignore[arg-type]  # no scrape of the database here
+    metrics.observe_rasa_queue_wait(0.03)
+    metrics.observe_rasa_queue_wait(1.2)
+    sample = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in metrics.rasa_queue_wait.collect()
+        for s in family.samples
+    }
+    assert sample[("intake_rasa_queue_wait_seconds_count", ())] == 2
+    assert sample[("intake_rasa_queue_wait_seconds_bucket", (("le", "0.05"),))] == 1
