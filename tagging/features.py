@@ -99,6 +99,7 @@ def _blank_tokenizer() -> Tokenizer:
     return spacy.blank("da").tokenizer
 
 
+@lru_cache(maxsize=1)
 def _token_columns() -> list[int]:
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH  # lazily, as spaCy itself
 
@@ -112,19 +113,17 @@ class _RecyclingTokenizer:
         self._lock = threading.Lock()
         self._tokenizer: Tokenizer | None = None
         self._served = 0
-        self._columns: list[int] = []
 
     def __call__(self, text: str) -> list[str]:
         with self._lock:
             if self._tokenizer is None or self._served >= RECYCLE_AFTER:
                 self._tokenizer = _blank_tokenizer()
-                self._columns = _token_columns()
                 self._served = 0
             self._served += 1
             doc = self._tokenizer(text)
         # Offsets from one array instead of a Token object per word: ~7 µs less per message
         # (a third of the tokenizer's cost), the same tokens.
-        rows = doc.to_array(self._columns).tolist()
+        rows = doc.to_array(_token_columns()).tolist()
         return [
             text[start : start + length]
             for start, length, punct, space in rows

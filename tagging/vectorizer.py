@@ -65,17 +65,16 @@ class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
         can be reused for each repeat of it (most words of a batch are repeats). `known` lives
         for one `transform` call: no message's words outlive the request that sent them, and
         the vectorizer keeps no state between calls."""
-        cache = known
         found: list[int] = []
         for word in words:
-            hit = cache.get(word)
+            hit = known.get(word)
             if hit is None:
                 hit = [
                     j
                     for j in map(self.vocabulary_.get, char_wb_ngrams(word, *self.ngram_range))
                     if j is not None
                 ]
-                cache[word] = hit
+                known[word] = hit
             found.extend(hit)
         return found
 
