@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sklearn.pipeline import FeatureUnion
 
@@ -93,10 +94,38 @@ def ascii_fold(text: str) -> str:
 RECYCLE_AFTER = 20_000
 
 
-def _blank_tokenizer() -> Tokenizer:
-    import spacy  # imported lazily: spaCy costs ~0.5 s to import
+@lru_cache(maxsize=1)
+def _tokenizer_template() -> tuple[bytes, dict[Any, Callable[[str], Any]]]:
+    """spaCy's Danish tokenizer rules, serialised once, and the two word attributes we read.
 
-    return spacy.blank("da").tokenizer
+    A fresh `spacy.blank("da")` takes ~0.15 s (it re-validates ~1,200 special cases), paid at
+    every recycle; loading the rules from bytes takes about half. A new word's lexeme normally
+    computes ~25 attributes (lower case, shape, prefix, suffix, stop word...) and interns
+    several of them as strings; `tokenize` reads only IS_PUNCT and IS_SPACE, so the vocabulary
+    computes only those: ~11 µs less per message with a new word, fewer of a youth's strings
+    in memory, and the same tokens (tested against spaCy's own tokenizer).
+    """
+    import spacy  # imported lazily: spaCy costs ~0.5 s to import
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    nlp = spacy.blank("da")
+    # spaCy's stubs lag its runtime here (attribute ids are ints; the tokenizer is a class).
+    vocab: Any = nlp.vocab
+    tokenizer: Any = nlp.tokenizer
+    getters = {
+        attr: getter
+        for attr, getter in vocab.lex_attr_getters.items()
+        if attr in (IS_PUNCT, IS_SPACE)
+    }
+    return tokenizer.to_bytes(), getters
+
+
+def _blank_tokenizer() -> Tokenizer:
+    from spacy.tokenizer import Tokenizer
+    from spacy.vocab import Vocab
+
+    rules, getters = _tokenizer_template()
+    return Tokenizer(Vocab(lex_attr_getters=getters)).from_bytes(rules)
 
 
 @lru_cache(maxsize=1)
