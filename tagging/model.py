@@ -18,7 +18,6 @@ import numpy.typing as npt
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -78,29 +77,42 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, x: Any, y: Any) -> LogisticNaiveBayes:
         targets = np.asarray(y)
-        self.logistic_ = OneVsRestClassifier(
-            LogisticRegression(
-                C=self.C, solver="liblinear", max_iter=2000, random_state=self.random_state
-            )
-        ).fit(x, targets)
         n_cols = targets.shape[1]
-        coef = np.zeros((x.shape[1], n_cols), dtype=np.float64)
-        bias = np.zeros(n_cols, dtype=np.float64)
+        lr_coef = np.zeros((x.shape[1], n_cols), dtype=np.float64)
+        lr_bias = np.zeros(n_cols, dtype=np.float64)
+        nb_coef = np.zeros((x.shape[1], n_cols), dtype=np.float64)
+        nb_bias = np.zeros(n_cols, dtype=np.float64)
         for j in range(n_cols):
             column = targets[:, j]
             if column.min() == column.max():  # one class only: a constant probability
-                bias[j] = 30.0 if column.max() else -30.0
+                lr_bias[j] = nb_bias[j] = 30.0 if column.max() else -30.0
                 continue
+            # One binary model per column, as OneVsRestClassifier would fit them; only the
+            # weights are kept (see predict_proba).
+            logistic = LogisticRegression(
+                C=self.C, solver="liblinear", max_iter=2000, random_state=self.random_state
+            ).fit(x, column)
+            lr_coef[:, j] = logistic.coef_[0]
+            lr_bias[j] = logistic.intercept_[0]
             nb = MultinomialNB(alpha=self.nb_alpha).fit(x, column)
-            coef[:, j] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
-            bias[j] = nb.class_log_prior_[1] - nb.class_log_prior_[0]
+            nb_coef[:, j] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
+            nb_bias[j] = nb.class_log_prior_[1] - nb.class_log_prior_[0]
+        self.lr_coef_ = lr_coef
+        self.lr_bias_ = lr_bias
         # float32 halves the artefact's largest array; log-odds need no more precision.
-        self.nb_coef_ = coef.astype(np.float32)
-        self.nb_bias_ = bias
+        self.nb_coef_ = nb_coef.astype(np.float32)
+        self.nb_bias_ = nb_bias
         return self
 
     def predict_proba(self, x: Any) -> FloatArray:
-        logistic = np.asarray(self.logistic_.predict_proba(x), dtype=np.float64)
+        # A binary logistic regression's probability is the logistic function of its
+        # decision value, so all columns come from one sparse product: the same numbers as
+        # 17 estimators' predict_proba without their per-call input checks (~4 ms of a
+        # one-message call went to scikit-learn's validation, 17 times over).
+        if hasattr(self, "lr_coef_"):
+            logistic = expit(np.asarray(x @ self.lr_coef_, dtype=np.float64) + self.lr_bias_)
+        else:  # an artefact written before the weights were stacked
+            logistic = np.asarray(self.logistic_.predict_proba(x), dtype=np.float64)
         bayes = expit(np.asarray(x @ self.nb_coef_, dtype=np.float64) + self.nb_bias_)
         blended: FloatArray = (1.0 - self.nb_weight) * logistic + self.nb_weight * bayes
         return blended

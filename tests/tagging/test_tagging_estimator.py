@@ -1,0 +1,73 @@
+"""The blended estimator gives scikit-learn's own probabilities from its stacked weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import MultinomialNB
+
+from tagging.model import LogisticNaiveBayes
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[sparse.csr_matrix, np.ndarray]:
+    rng = np.random.default_rng(7)
+    x = sparse.random(300, 80, density=0.08, format="csr", random_state=7) * 3
+    y = (rng.random((300, 4)) < [0.1, 0.3, 0.5, 0.2]).astype(int)
+    # The first tag follows two features, so the weights are not all noise.
+    y[:, 0] |= (x[:, 3].toarray().ravel() > 0) & (x[:, 5].toarray().ravel() > 0)
+    return x, y
+
+
+def _reference(x: sparse.csr_matrix, y: np.ndarray, model: LogisticNaiveBayes) -> np.ndarray:
+    logistic = OneVsRestClassifier(
+        LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=1)
+    ).fit(x, y)
+    bayes = np.column_stack(
+        [
+            MultinomialNB(alpha=model.nb_alpha).fit(x, y[:, j]).predict_proba(x)[:, 1]
+            for j in range(y.shape[1])
+        ]
+    )
+    expected: np.ndarray = (1 - model.nb_weight) * logistic.predict_proba(x) + (
+        model.nb_weight * bayes
+    )
+    return expected
+
+
+def test_stacked_weights_give_one_vs_rest_probabilities(
+    data: tuple[sparse.csr_matrix, np.ndarray],
+) -> None:
+    x, y = data
+    model = LogisticNaiveBayes(random_state=1).fit(x, y)
+    # float32 naive Bayes log-odds: agreement to ~1e-6, far below any threshold step (0.01).
+    np.testing.assert_allclose(model.predict_proba(x), _reference(x, y, model), atol=1e-5)
+
+
+def test_a_constant_column_gets_a_constant_probability(
+    data: tuple[sparse.csr_matrix, np.ndarray],
+) -> None:
+    x, y = data
+    y = y.copy()
+    y[:, 1] = 0
+    y[:, 2] = 1
+    probs = LogisticNaiveBayes(random_state=1).fit(x, y).predict_proba(x)
+    assert np.all(probs[:, 1] < 1e-9)
+    assert np.all(probs[:, 2] > 1 - 1e-9)
+
+
+def test_an_artefact_with_the_older_fitted_estimators_still_predicts(
+    data: tuple[sparse.csr_matrix, np.ndarray],
+) -> None:
+    """Versions written before the weights were stacked kept a OneVsRestClassifier."""
+    x, y = data
+    model = LogisticNaiveBayes(random_state=1).fit(x, y)
+    expected = model.predict_proba(x)
+    del model.lr_coef_, model.lr_bias_
+    model.logistic_ = OneVsRestClassifier(
+        LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=1)
+    ).fit(x, y)
+    np.testing.assert_allclose(model.predict_proba(x), expected, atol=1e-9)
