@@ -137,9 +137,11 @@ def render_card(metadata: dict[str, Any]) -> str:
     ]
     model = metadata.get("model")
     if model:
+        stems = model.get("stem_ngrams")
+        stem_part = f"word-stem {'-'.join(map(str, stems))}-gram, " if stems else ""
         lines.append(
             f"Model: {model['estimator']} {model['params']} over word "
-            f"{'-'.join(map(str, model['word_ngrams']))}-gram and character "
+            f"{'-'.join(map(str, model['word_ngrams']))}-gram, {stem_part}and character "
             f"{'-'.join(map(str, model['char_ngrams']))}-gram ({model['char_analyzer']}) TF-IDF "
             f"plus topic-lexicon and crisis-rule features; block weights "
             f"{model['feature_weights']}."
@@ -148,7 +150,8 @@ def render_card(metadata: dict[str, Any]) -> str:
         fb = d["feedback"]
         lines.append(
             f"Feedback merged into training only: {fb['added']} added, {fb['corrected']} "
-            f"corrected, {fb['skipped_test']} skipped because they match test messages."
+            f"corrected, {fb['skipped_test']} skipped because they match test or held-out "
+            "messages."
         )
     lines += [
         "",
@@ -204,6 +207,21 @@ def render_card(metadata: dict[str, Any]) -> str:
             f"{_fmt(cv['macro_f1'])}, crisis recall {_fmt(cv['crisis_recall'])}, crisis "
             f"precision {_fmt(cv['crisis_precision'])}.",
         ]
+    held_out = metadata.get("held_out") or {}
+    if held_out:
+        lines += [
+            "",
+            "## Other authors' sets (never trained on, nothing chosen on them)",
+            "",
+            "| set | messages | macro-F1 | crisis recall | crisis precision |",
+            "|---|---|---|---|---|",
+        ]
+        for name, entry in held_out.items():
+            hm = entry["metrics"]
+            lines.append(
+                f"| `{name}` | {entry['n']} | {_fmt(hm['macro_f1'])} | "
+                f"{_fmt(hm['crisis_recall'])} | {_fmt(hm['crisis_precision'])} |"
+            )
     lines += [
         "",
         "## Plots",

@@ -116,6 +116,12 @@ def train(
     out.print(f"trained tagger version [bold]{result.version}[/] in {result.seconds:.1f} s")
     out.print(_metrics_table(result.metrics, "fixed test split"))
     _print_summary(result.metrics)
+    for name, metrics in result.held_out_metrics.items():
+        out.print(
+            f"held-out set {name} ({metrics.n_messages} messages, another author): macro-F1 "
+            f"{metrics.macro_f1:.3f}, crisis recall {metrics.crisis_recall:.3f}, crisis "
+            f"precision {metrics.crisis_precision:.3f}"
+        )
     if result.compared_to:
         out.print(f"compared with {result.compared_to} in {result.version_dir / 'card.md'}")
     out.print(f"model card: {result.version_dir / 'card.md'}")

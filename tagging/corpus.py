@@ -14,7 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tagging.taxonomy import UnknownTagError, validate_tags
@@ -25,6 +25,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 CORPUS_DIR = DATA_DIR / "corpus"
 TEST_IDS_FILE = DATA_DIR / "test_ids.txt"
 TEST_TSV = DATA_DIR / "test.tsv"
+# Evaluation-only sets written by other authors than the corpus (one TSV per set): measured
+# after every training, never trained on, never used to choose anything.
+EVAL_DIR = DATA_DIR / "eval"
 
 _SPACE = re.compile(r"\s+")
 
@@ -49,6 +52,12 @@ class Example:
 class Split:
     train: list[Example]
     test: list[Example]
+    # Other authors' evaluation sets by name (file stem); kept out of `train`.
+    held_out: dict[str, list[Example]] = field(default_factory=dict)
+
+    def evaluation_examples(self) -> list[Example]:
+        """Every message the model must never train on: the test split and the held-out sets."""
+        return [*self.test, *(ex for examples in self.held_out.values() for ex in examples)]
 
 
 def example_id(text: str) -> str:
@@ -111,11 +120,23 @@ def read_test_ids(path: Path = TEST_IDS_FILE) -> set[str]:
     return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()}
 
 
-def load_split(corpus_dir: Path = CORPUS_DIR, test_ids_file: Path = TEST_IDS_FILE) -> Split:
-    """The corpus divided by the stored test ids."""
+def load_eval_sets(eval_dir: Path = EVAL_DIR) -> dict[str, list[Example]]:
+    """Evaluation-only sets by file stem (none when the directory does not exist)."""
+    return {f.stem: read_tsv(f) for f in sorted(eval_dir.glob("*.tsv"))}
+
+
+def load_split(
+    corpus_dir: Path = CORPUS_DIR,
+    test_ids_file: Path = TEST_IDS_FILE,
+    eval_dir: Path = EVAL_DIR,
+) -> Split:
+    """The corpus divided by the stored test ids; a corpus message that also appears in an
+    evaluation-only set is left out of training."""
     examples = load_corpus(corpus_dir)
     test_ids = read_test_ids(test_ids_file)
-    train = [ex for ex in examples if ex.id not in test_ids]
+    held_out = load_eval_sets(eval_dir)
+    held_out_ids = {ex.id for exs in held_out.values() for ex in exs}
+    train = [ex for ex in examples if ex.id not in test_ids and ex.id not in held_out_ids]
     test = [ex for ex in examples if ex.id in test_ids]
     missing = len(test_ids) - len(test)
     if missing:
@@ -124,7 +145,7 @@ def load_split(corpus_dir: Path = CORPUS_DIR, test_ids_file: Path = TEST_IDS_FIL
             f"{test_ids_file}: {missing} test ids match no corpus message; "
             "restore the edited messages or regenerate the split deliberately"
         )
-    return Split(train, test)
+    return Split(train, test, held_out)
 
 
 def data_hash(examples: Sequence[Example]) -> str:
@@ -193,8 +214,9 @@ def merge_feedback(
 ) -> tuple[list[Example], MergeStats]:
     """Add corrections to the training data only.
 
-    A correction of a training message replaces its labels; one that matches a test message
-    is dropped, so the fixed test split stays comparable across versions.
+    A correction of a training message replaces its labels; one that matches a message of
+    `test` (the test split and the held-out sets) is dropped, so those stay comparable across
+    versions and are never trained on.
     """
     test_ids = {ex.id for ex in test}
     by_id: dict[str, Example] = {ex.id: ex for ex in train}

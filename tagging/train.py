@@ -12,7 +12,7 @@ import logging
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version as metadata_version
 from pathlib import Path
@@ -27,6 +27,7 @@ from tagging import crisis, lexicon
 from tagging.card import write_card
 from tagging.corpus import (
     CORPUS_DIR,
+    EVAL_DIR,
     TEST_IDS_FILE,
     Example,
     MergeStats,
@@ -89,6 +90,8 @@ class TrainResult:
     metrics: Metrics
     seconds: float
     compared_to: str | None
+    # Other authors' evaluation-only sets, by name.
+    held_out_metrics: dict[str, Metrics] = field(default_factory=dict)
 
 
 def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -> float:
@@ -183,6 +186,18 @@ def fit_and_score(
     return Fitted(pipeline, thresholds, cv_metrics, metrics, test_probs, test_pred)
 
 
+def score_examples(
+    pipeline: Any, thresholds: dict[str, float], examples: Sequence[Example]
+) -> Metrics:
+    """Metrics of a fitted pipeline with its thresholds on labelled messages."""
+    texts = [ex.text for ex in examples]
+    th = np.array([thresholds[t] for t in COLUMNS])
+    with threadpool_limits(limits=1):
+        probs = predict_proba(pipeline, texts)
+    predicted = decide(probs, th, lexicon_matrix(texts))
+    return compute_metrics(label_matrix([ex.tags for ex in examples]), predicted)
+
+
 def _library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for dist in ("scikit-learn", "numpy", "scipy", "spacy", "skops"):
@@ -220,24 +235,29 @@ def train(
     seed: int = DEFAULT_SEED,
     corpus_dir: Path = CORPUS_DIR,
     test_ids_file: Path = TEST_IDS_FILE,
+    eval_dir: Path = EVAL_DIR,
     progress: Progress | None = None,
 ) -> TrainResult:
     """Train, evaluate on the fixed test split, write a new version and make it current."""
     tick: Progress = progress or (lambda _step: None)
     started = time.perf_counter()
-    split = load_split(corpus_dir, test_ids_file)
+    split = load_split(corpus_dir, test_ids_file, eval_dir)
     train_set = list(split.train)
     merge: MergeStats | None = None
     feedback_hash = None
     if feedback is not None:
         fb = read_feedback(feedback)
         feedback_hash = data_hash(fb)
-        train_set, merge = merge_feedback(split.train, split.test, fb)
+        train_set, merge = merge_feedback(split.train, split.evaluation_examples(), fb)
     test_hash = data_hash(split.test)
     previous = _previous_metrics(model_dir, test_hash)
     tick("data loaded")
 
     fitted = fit_and_score(train_set, split.test, seed, tick)
+    held_out = {
+        name: score_examples(fitted.pipeline, fitted.thresholds, examples)
+        for name, examples in split.held_out.items()
+    }
     base: tuple[str, Metrics] | None = previous
     if feedback is not None and previous is None:
         # Nothing comparable on disk: measure the same recipe without the feedback.
@@ -276,6 +296,14 @@ def train(
         "versions": _library_versions(),
         "metrics": fitted.test_metrics.to_dict(),
         "cv_metrics": fitted.cv_metrics.to_dict(),
+        "held_out": {
+            name: {
+                "n": len(split.held_out[name]),
+                "hash": data_hash(split.held_out[name]),
+                "metrics": metrics.to_dict(),
+            }
+            for name, metrics in held_out.items()
+        },
         "train_seconds": seconds,
         "compared_to": None if base is None else {"version": base[0], "metrics": base[1].to_dict()},
     }
@@ -298,4 +326,5 @@ def train(
         fitted.test_metrics,
         seconds,
         None if base is None else base[0],
+        held_out,
     )

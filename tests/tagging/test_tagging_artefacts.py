@@ -11,7 +11,7 @@ import sklearn
 from typer.testing import CliRunner
 
 from intake.cli import app
-from tagging.corpus import load_split
+from tagging.corpus import EVAL_DIR, load_split
 from tagging.predictor import ModelNotFoundError, ModelVersionError, load_current
 from tagging.taxonomy import TAG_IDS
 from tagging.train import TrainResult
@@ -32,6 +32,19 @@ def test_version_directory_holds_model_metadata_card_and_plots(trained: TrainRes
     assert "macro-F1" in card and "crisis recall" in card and "pr_crisis.png" in card
     assert meta["model"]["estimator"].startswith("one-vs-rest ")
     assert f"Model: {meta['model']['estimator']}" in card
+
+
+def test_held_out_sets_are_scored_in_metadata_and_card(trained: TrainResult) -> None:
+    held_out = load_split().held_out
+    assert held_out, f"the repository ships at least one held-out set in {EVAL_DIR}"
+    meta = json.loads((trained.version_dir / "metadata.json").read_text())
+    card = (trained.version_dir / "card.md").read_text()
+    assert set(meta["held_out"]) == set(held_out) == set(trained.held_out_metrics)
+    for name, examples in held_out.items():
+        entry = meta["held_out"][name]
+        assert entry["n"] == len(examples) == entry["metrics"]["n_messages"]
+        assert 0.0 < entry["metrics"]["macro_f1"] <= 1.0
+        assert f"| `{name}` | {len(examples)} |" in card
 
 
 def _copy(model_dir: Path, tmp_path: Path) -> Path:

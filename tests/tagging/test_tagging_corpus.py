@@ -15,6 +15,7 @@ from tagging.corpus import (
     merge_feedback,
     read_feedback,
     read_tsv,
+    write_tsv,
 )
 from tagging.taxonomy import CRISIS_TAGS, TAG_IDS, UnknownTagError, validate_tags
 
@@ -118,3 +119,32 @@ def test_merge_feedback_never_touches_the_test_split() -> None:
     by_text = {ex.text: ex.tags for ex in merged}
     assert by_text["d e f"] == ("venskab",)
     assert "test  besked" not in by_text and "Test Besked" not in by_text
+
+
+def test_held_out_sets_are_loaded_by_name_and_kept_out_of_training(tmp_path: Path) -> None:
+    corpus = load_split(eval_dir=tmp_path / "absent")
+    assert corpus.held_out == {}
+    borrowed = corpus.train[0]  # a training message that another author also wrote
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    write_tsv(eval_dir / "forfatter_b.tsv", [borrowed, Example("helt ny besked", ("sorg",))])
+    write_tsv(eval_dir / "forfatter_c.tsv", [Example("en tredje", ())])
+
+    split = load_split(eval_dir=eval_dir)
+    assert sorted(split.held_out) == ["forfatter_b", "forfatter_c"]
+    assert [ex.text for ex in split.held_out["forfatter_b"]] == [borrowed.text, "helt ny besked"]
+    assert borrowed.id not in {ex.id for ex in split.train}
+    assert len(split.train) == len(corpus.train) - 1
+    assert split.test == corpus.test
+    assert {ex.text for ex in split.evaluation_examples()} >= {"helt ny besked", "en tredje"}
+
+
+def test_feedback_never_adds_a_held_out_message(tmp_path: Path) -> None:
+    eval_dir = tmp_path / "eval"
+    eval_dir.mkdir()
+    write_tsv(eval_dir / "forfatter_b.tsv", [Example("Min Hund Er Død", ("sorg",))])
+    split = load_split(eval_dir=eval_dir)
+    feedback = [Example("min hund er død", ("sorg",)), Example("ny besked", ("misbrug",))]
+    merged, stats = merge_feedback(split.train, split.evaluation_examples(), feedback)
+    assert (stats.added, stats.skipped_test) == (1, 1)
+    assert "min hund er død" not in {ex.text for ex in merged}
