@@ -188,7 +188,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:min|den|en) sidste (?:besked|sms|snap)|sidste gang (?:i|du) hører fra mig"
             r"|(?:et problem|en byrde|til besvær|til gene) for nogen (?:mere|længere)"
             r"|finder mig (?:død|i morgen|nok i morgen)"
-            r"|hvem der skal have (?:mine|min|mit) \w+"
+            r"|hvem der skal ha(?:ve)? (?:mine|min|mit) \w+"
             r"|(?:lever|bliver her|er her) kun (?:for|på grund af|pga)"
             r"|hvorfor jeg skal (?:blive ved|fortsætte)(?! med)|hvorfor jeg skal leve"
             r"|(?:stoppe|lade være med|holde op med) at trække vejret"
@@ -200,6 +200,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:mit hoved|stemmen|stemmerne|en stemme) (?:siger|fortæller|råber) (?:\w+ ){0,3}"
             r"(?:at jeg skal gøre det|at jeg skal dø)",
             negatable=False,
+        ),
+        # Nobody would miss the writer: a future without them, said as a fact.
+        _r(
+            r"(?:ingen|ikke nogen) (?:vil|ville|kommer til at|vil nok) (?:\w+ )?savne mig"
+            r"|(?:ingen|ikke nogen) ville (?:opdage|lægge mærke til) (?:det )?hvis jeg",
+            negatable=False,
+            hyperbole=True,
+            unless=r"flytte\w*|skifte\w* skole|rejse\w*|tager på|tog på|var syg|var væk fra",
         ),
         _r(
             r"(?:tæt på|klar til|modet til|planlagt hvordan jeg vil) (?:at )?gøre det"
@@ -251,7 +259,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _r(
             r"mine ar(?!\w)|arene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
-            r"|(?:til|indtil) (?:de|det) bløder|fulde af streger",
+            r"|(?:til|indtil) (?:de|det) bløder|fulde af streger"
+            # "stregkode"/"barcode": rows of cuts, in the words young people use for them.
+            r"|(?:arm|lår|ben|håndled)\w* (?:\w+ )?(?:ligner|er som|er) en stregkode"
+            r"|stregkode på (?:mine|min|mit|armen|armene|låret|lårene|benene)"
+            r"|barcode (?:on|på)",
             person="none",
         ),
     ),
@@ -312,7 +324,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|noget i min drink",
             person="none",
         ),
-        _r(r"voksen mand|ældre fyr|han er (?:[2-9]\d)|alder (?:er )?bare et tal", person="victim"),
+        _r(
+            r"voksen mand|ældre fyr|han er (?:[2-9]\d)|alder (?:er )?bare et tal"
+            r"|moden for (?:min|din|sin) alder",
+            person="victim",
+        ),
         _r(r"overfald\w*|tvunget til|tvangsægteskab|for at blive gift", person="victim"),
         _r(
             r"tør (?:ikke|ik) (?:gå|komme|tage) hjem|bange for at (?:gå|komme) hjem",

@@ -71,6 +71,12 @@ def test_does_not_fire_on_traps(text: str) -> None:
         ("hver gang han er fuld sparker han mig", "vold_overgreb"),
         ("jeg har set min stedfar slå min mor", "vold_overgreb"),
         ("hans hånd var under mine trusser", "vold_overgreb"),
+        # sixth round: nobody would miss the writer, "stregkode" cuts, grooming flattery
+        ("ikke nogen kommer til at savne mig", "selvmordstanker"),
+        ("ingen ville lægge mærke til det hvis jeg bare var væk", "selvmordstanker"),
+        ("har skrevet hvem der skal ha mine sneakers", "selvmordstanker"),
+        ("mine arme er en stregkode nu", "selvskade"),
+        ("træneren skriver at jeg er så moden for min alder", "vold_overgreb"),
     ],
 )
 def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
@@ -86,6 +92,9 @@ def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
         "vi blev slået ud i semifinalen",
         "hun har slået op med mig",
         "tak for hjælpen, det var min sidste eksamen",
+        "ingen vil savne mig til festen haha",
+        "ingen ville opdage det hvis jeg flyttede til jylland",
+        "scanneren kan ikke læse stregkoden på pakken",
     ],
 )
 def test_the_indirect_rules_keep_out_of_near_misses(text: str) -> None:
