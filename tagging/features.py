@@ -1,4 +1,4 @@
-"""Text features: normalisation, spaCy's Danish tokenizer, word and character n-gram TF-IDF.
+"""Text preparation: normalisation, ASCII folding, spaCy's Danish tokenizer.
 
 Young people write with typos, stretched letters, slang spellings and emojis. Character
 n-grams (within word boundaries) survive typos and inflection; word uni/bigrams carry phrases
@@ -14,10 +14,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sklearn.pipeline import FeatureUnion
-
-from tagging.vectorizer import FastTfidfVectorizer
-
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
 
@@ -30,7 +26,6 @@ _STRETCH = re.compile(r"(\w)\1{2,}")
 _ASCII_FOLD = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
 _DOUBLE_VOWEL = re.compile(r"([aeiouy])\1+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_SPACE = re.compile(r"\s+")
 
 # Common chat spellings -> standard form. Whole tokens only.
 _SPELLING: dict[str, str] = {
@@ -75,11 +70,15 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _normalise(text: str) -> str:
-    text = _URL.sub(" ", text.casefold())
+    text = text.casefold()
+    if "http" in text or "www." in text:  # a substring test costs a tenth of the regex scan
+        text = _URL.sub(" ", text)
     text = _STRETCH_VOWEL.sub(lambda m: m.group(1) or m.group(2), text)
     text = _STRETCH.sub(r"\1\1", text)
     text = _TOKEN_RE.sub(lambda m: _SPELLING[m.group(1)], text)
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters \s matches, in C: ~3 µs less than
+    # substituting every space.
+    return " ".join(text.split())
 
 
 def ascii_fold(text: str) -> str:
@@ -95,7 +94,7 @@ RECYCLE_AFTER = 20_000
 
 
 @lru_cache(maxsize=1)
-def _tokenizer_template() -> tuple[bytes, dict[Any, Callable[[str], Any]]]:
+def _tokenizer_template() -> tuple[bytes, dict[Any, Callable[[str], Any]], frozenset[str]]:
     """spaCy's Danish tokenizer rules, serialised once, and the two word attributes we read.
 
     A fresh `spacy.blank("da")` takes ~0.15 s (it re-validates ~1,200 special cases), paid at
@@ -117,15 +116,41 @@ def _tokenizer_template() -> tuple[bytes, dict[Any, Callable[[str], Any]]]:
         for attr, getter in vocab.lex_attr_getters.items()
         if attr in (IS_PUNCT, IS_SPACE)
     }
-    return tokenizer.to_bytes(), getters
+    return tokenizer.to_bytes(), getters, frozenset(tokenizer.rules or ())
 
 
 def _blank_tokenizer() -> Tokenizer:
     from spacy.tokenizer import Tokenizer
     from spacy.vocab import Vocab
 
-    rules, getters = _tokenizer_template()
+    rules, getters, _ = _tokenizer_template()
     return Tokenizer(Vocab(lex_attr_getters=getters)).from_bytes(rules)
+
+
+# A chunk between single spaces that is letters with trailing sentence punctuation, or digits
+# alone. spaCy's Danish rules make it one word token plus punctuation tokens (which `tokenize`
+# drops) unless a special case applies ("ca.", "kl.", ":)"). Such chunks make up 93 % of
+# corpus messages; splitting them here takes ~11 µs a message instead of spaCy's ~33, and the
+# words never reach spaCy's vocabulary. Tested against spaCy on the corpus and random text.
+_PLAIN_CHUNK = re.compile(r"([^\W\d_]+)([,.!?]*)|\d+")
+
+
+def _plain_tokens(text: str) -> list[str] | None:
+    """spaCy's tokens for text made only of plain chunks, else None (let spaCy decide)."""
+    special = _tokenizer_template()[2]
+    tokens: list[str] = []
+    for chunk in text.split(" "):
+        match = _PLAIN_CHUNK.fullmatch(chunk)
+        if match is None:  # anything else, including an empty chunk from a double space
+            return None
+        word, punct = match.group(1), match.group(2)
+        if word is None:
+            tokens.append(chunk)
+            continue
+        if word in special or any(word + punct[:k] in special for k in range(1, len(punct) + 1)):
+            return None
+        tokens.append(word)
+    return tokens
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +169,9 @@ class _RecyclingTokenizer:
         self._served = 0
 
     def __call__(self, text: str) -> list[str]:
+        plain = _plain_tokens(text)
+        if plain is not None:
+            return plain
         with self._lock:
             if self._tokenizer is None or self._served >= RECYCLE_AFTER:
                 self._tokenizer = _blank_tokenizer()
@@ -170,26 +198,3 @@ _TOKENIZER = _RecyclingTokenizer()
 def tokenize(text: str) -> list[str]:
     """spaCy's rule-based Danish tokenizer (no model needed); punctuation-only tokens dropped."""
     return _TOKENIZER(text)
-
-
-def build_features() -> FeatureUnion:
-    """Word 1-2 grams on normalised text plus character 3-5 grams on ASCII-folded text, both
-    sublinear TF-IDF."""
-    word = FastTfidfVectorizer(
-        preprocessor=normalise,
-        tokenizer=tokenize,
-        token_pattern=None,
-        lowercase=False,
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        min_df=1,
-    )
-    char = FastTfidfVectorizer(
-        preprocessor=ascii_fold,
-        analyzer="char_wb",
-        lowercase=False,
-        ngram_range=(3, 5),
-        sublinear_tf=True,
-        min_df=2,
-    )
-    return FeatureUnion([("word", word), ("char", char)])

@@ -32,6 +32,8 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
     {
         "tagging.features.ascii_fold",
         "tagging.features.normalise",
+        "tagging.words.WordAndStemTfidf",
+        "tagging.words.pretokenized",
         "tagging.features.tokenize",
         "tagging.lexicon.LexiconFeatures",
         "tagging.model.LogisticNaiveBayes",

@@ -10,7 +10,7 @@ length. Fitting is scikit-learn's own. A test checks that both give the same mat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,20 @@ def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     for n in range(min_n, min(max_n, size) + 1):
         grams.extend([text[i : i + n] for i in range(size - n + 1)])
     return grams
+
+
+def word_ngram_indices(
+    tokens: list[str], lookup: Callable[[str], int | None], min_n: int, max_n: int
+) -> list[int]:
+    """Vocabulary indices of scikit-learn's word n-grams (tokens joined by one space), in no
+    particular order: the counts are summed when the matrix is built."""
+    found: list[int] = []
+    if min_n == 1:
+        found.extend([j for j in map(lookup, tokens) if j is not None])
+    for n in range(max(min_n, 2), min(max_n, len(tokens)) + 1):
+        grams = map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))
+        found.extend([j for j in map(lookup, grams) if j is not None])
+    return found
 
 
 class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
@@ -88,6 +102,15 @@ class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
             known: dict[str, list[int]] = {}
             for words in self._words(raw_documents):
                 indices.extend(self._char_wb_indices(words, known))
+                indptr.append(len(indices))
+        elif self.analyzer == "word" and self.stop_words is None:
+            # Word n-grams joined and looked up in one pass, without the list of n-gram strings
+            # scikit-learn's analyzer builds first.
+            preprocess, tokenize = self.build_preprocessor(), self.build_tokenizer()
+            min_n, max_n = self.ngram_range
+            for doc in raw_documents:
+                tokens = tokenize(preprocess(self.decode(doc)))
+                indices.extend(word_ngram_indices(tokens, lookup, min_n, max_n))
                 indptr.append(len(indices))
         else:
             for doc in raw_documents:

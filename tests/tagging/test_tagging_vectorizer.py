@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tagging.corpus import load_corpus
-from tagging.features import build_features
+from tagging.features import normalise, tokenize
+from tagging.model import build_features
 from tagging.vectorizer import FastTfidfVectorizer
+from tagging.words import WordAndStemTfidf, stems
 
 
 @pytest.fixture(scope="module")
@@ -15,12 +18,25 @@ def texts() -> list[str]:
     return [ex.text for ex in load_corpus()]
 
 
-@pytest.mark.parametrize("name", ["word", "char"])
-def test_tagger_vectorizers_match_scikit_learn(texts: list[str], name: str) -> None:
-    fast = dict(build_features().transformer_list)[name]
-    assert isinstance(fast, FastTfidfVectorizer)
+def _split(texts: list[str]) -> tuple[list[str], list[str]]:
+    return texts[::2], [*texts[1::2], "", "ord der ikke findes i forvejen", "a", "ja ja ja ja"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2},  # the tagger's
+        {"tokenizer": tokenize, "preprocessor": normalise, "ngram_range": (1, 2)},
+        {"tokenizer": tokenize, "preprocessor": normalise, "ngram_range": (1, 3)},
+        {"tokenizer": tokenize, "preprocessor": normalise, "ngram_range": (2, 3)},
+        {"ngram_range": (1, 1)},  # scikit-learn's own tokenizer and lower-casing
+    ],
+)
+def test_fast_transform_matches_scikit_learn(texts: list[str], params: dict[str, object]) -> None:
+    extra = {"token_pattern": None} if "tokenizer" in params else {}
+    fast = FastTfidfVectorizer(sublinear_tf=True, **params, **extra)
     plain = TfidfVectorizer(**fast.get_params())
-    train, test = texts[::2], [*texts[1::2], "", "ord der ikke findes i forvejen", "a"]
+    train, test = _split(texts)
     fast.fit(train)
     plain.fit(train)
     assert fast.vocabulary_ == plain.vocabulary_
@@ -50,3 +66,32 @@ def test_char_wb_with_repeated_words_and_default_lowercasing_matches(texts: list
     test = ["Hej HEJ hej hej", "jeg jeg jeg er ked af det", *texts[500:900], "hej", ""]
     got, want = fast.transform(test), plain.transform(test)
     assert abs(got - want).max() == 0
+
+
+def test_word_and_stem_block_is_two_plain_vectorizers_side_by_side(texts: list[str]) -> None:
+    """One tokenization feeding both blocks gives exactly two separate vectorizers' matrix."""
+    block = dict(build_features().transformer_list)["word"]
+    assert isinstance(block, WordAndStemTfidf)
+
+    def stem_tokens(text: str) -> list[str]:
+        return stems(tokenize(text))
+
+    plain = [
+        TfidfVectorizer(
+            preprocessor=normalise,
+            tokenizer=tokenizer,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+        )
+        for tokenizer in (tokenize, stem_tokens)
+    ]
+    train, test = _split(texts)
+    block.fit(train)
+    want = sparse.hstack([p.fit(train).transform(test) for p in plain], format="csr")
+    got = block.transform(test)
+    assert got.shape == want.shape and want.nnz > 10 * len(test)
+    assert abs(got - want).max() == 0
+    # The stems block is not a copy of the words block: inflections share a stem.
+    assert stems(["kæresten", "kæresterne", "kæreste"]) == ["kærest"] * 3

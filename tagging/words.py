@@ -1,0 +1,82 @@
+"""Word and word-stem 1-2-gram TF-IDF from one tokenization of each message.
+
+Stems let "kæresten", "kæresterne" and "kæreste" share a feature, which a tag's ~100-300
+examples cannot teach word by word (out of fold +0.003 macro-F1, on another author's messages
++0.009). Two separate vectorizers would run spaCy's tokenizer twice per message, the most
+expensive step of prediction; this one tokenizes once and feeds the tokens and their stems to
+two TF-IDF vectorizers, so the matrix is exactly theirs side by side (tested).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import Stemmer
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from tagging.features import normalise, tokenize
+from tagging.vectorizer import FastTfidfVectorizer
+
+_STEMMERS = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    """One Snowball (Danish) stemmer per thread: a stemmer object is not thread-safe."""
+    stemmer: Stemmer.Stemmer | None = getattr(_STEMMERS, "stemmer", None)
+    if stemmer is None:
+        stemmer = Stemmer.Stemmer("danish")
+        # PyStemmer keeps the last 10,000 words it stemmed by default: youths' words would
+        # stay in the action server's memory (the tokenizer is recycled for the same reason).
+        # Without the cache a word takes ~0.25 µs.
+        stemmer.maxCacheSize = 0
+        _STEMMERS.stemmer = stemmer
+    return stemmer
+
+
+def stems(tokens: list[str]) -> list[str]:
+    """Danish Snowball stems of tokens, in order."""
+    stemmed: list[str] = _stemmer().stemWords(tokens)
+    return stemmed
+
+
+def pretokenized(tokens: list[str]) -> list[str]:
+    """The vectorizers' tokenizer: their input is already a token list."""
+    return tokens
+
+
+def _vectorizer(ngram_range: tuple[int, int]) -> FastTfidfVectorizer:
+    return FastTfidfVectorizer(
+        tokenizer=pretokenized,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=ngram_range,
+        sublinear_tf=True,
+        min_df=1,
+    )
+
+
+class WordAndStemTfidf(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """[word n-gram TF-IDF | stem n-gram TF-IDF] of normalised, spaCy-tokenized text."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
+        self.ngram_range = ngram_range
+
+    @staticmethod
+    def _tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
+        words = [tokenize(normalise(text)) for text in texts]
+        return words, [stems(tokens) for tokens in words]
+
+    def fit(self, x: Iterable[str], y: Any = None) -> WordAndStemTfidf:
+        words, stemmed = self._tokens(x)
+        self.words_ = _vectorizer(self.ngram_range).fit(words)
+        self.stems_ = _vectorizer(self.ngram_range).fit(stemmed)
+        return self
+
+    def transform(self, x: Iterable[str]) -> sparse.csr_matrix:
+        words, stemmed = self._tokens(x)
+        return sparse.hstack(
+            [self.words_.transform(words), self.stems_.transform(stemmed)], format="csr"
+        )
