@@ -6,17 +6,19 @@ conditional on the wrapped key still being the one we read, so it is safe next t
 api that creates profiles (with whichever KEK it considers active) or erases them.
 """
 
+import functools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models_profiles import ProfileKey
 from api.services.profiles import now_utc, rowcount
-from privacy.crypto import CryptoError, KeyProvider, rewrap_data_key
+from privacy.crypto import CryptoError, Kek, KeyProvider, rewrap_data_key
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,37 @@ def rewrap_all(
     return report
 
 
+@dataclass
+class _Batch:
+    """What one committed batch did; merged into the report only after its commit."""
+
+    rewrapped: int = 0
+    skipped: int = 0
+    failed_rows: set[tuple[str, int]] = field(default_factory=set)
+    failed_kek_ids: set[str] = field(default_factory=set)
+    last: tuple[str, int] | None = None
+    size: int = 0
+
+
+# SQLite has one writer at a time; an api that writes without pause can keep a batch waiting
+# past the busy timeout. A batch is one transaction whose updates are conditional on the key
+# read, so running it again is safe.
+_BUSY_RETRIES = 6
+_BUSY_BACKOFF_SECONDS = 0.05
+
+
+def _retrying_when_busy(run: Callable[[], _Batch]) -> _Batch:
+    for attempt in range(_BUSY_RETRIES + 1):
+        try:
+            return run()
+        except OperationalError as exc:
+            if "database is locked" not in str(exc.orig) or attempt == _BUSY_RETRIES:
+                raise
+            logger.warning("re-wrap batch: database busy, retry %d", attempt + 1)
+            time.sleep(_BUSY_BACKOFF_SECONDS * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _one_pass(
     sessions: sessionmaker[Session],
     keys: KeyProvider,
@@ -92,53 +125,73 @@ def _one_pass(
     target = keys.active()
     after: tuple[str, int] | None = None
     while True:
-        with sessions.begin() as session:
-            query = (
-                select(
-                    ProfileKey.profile_id,
-                    ProfileKey.version,
-                    ProfileKey.wrapped_key,
-                    ProfileKey.kek_id,
-                )
-                .where(ProfileKey.kek_id != target.id)
-                .order_by(ProfileKey.profile_id, ProfileKey.version)
-                .limit(batch_size)
-            )
-            if after is not None:
-                query = query.where(tuple_(ProfileKey.profile_id, ProfileKey.version) > after)
-            rows = session.execute(query).all()
-            if not rows:
-                return
-            now = now_utc()
-            for row in rows:
-                try:
-                    new = rewrap_data_key(
-                        keys, row.profile_id, row.version, row.wrapped_key, target
-                    )
-                except CryptoError:
-                    report.failed_rows.add((row.profile_id, row.version))
-                    report.failed_kek_ids.add(row.kek_id)
-                    continue
-                result = session.execute(
-                    update(ProfileKey)
-                    .where(
-                        ProfileKey.profile_id == row.profile_id,
-                        ProfileKey.version == row.version,
-                        ProfileKey.kek_id == row.kek_id,
-                        ProfileKey.wrapped_key == row.wrapped_key,
-                    )
-                    .values(
-                        wrapped_key=new.blob,
-                        kek_id=new.kek_id,
-                        kek_version=new.kek_version,
-                        rewrapped_at=now,
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if rowcount(result) == 1:
-                    report.rewrapped += 1
-                else:
-                    report.skipped += 1
-            after = (rows[-1].profile_id, rows[-1].version)
+        batch = _retrying_when_busy(
+            functools.partial(_rewrap_batch, sessions, keys, target, after, batch_size)
+        )
+        if batch.size == 0:
+            return
+        report.rewrapped += batch.rewrapped
+        report.skipped += batch.skipped
+        report.failed_rows |= batch.failed_rows
+        report.failed_kek_ids |= batch.failed_kek_ids
+        after = batch.last
         if on_progress is not None:
-            on_progress(len(rows))
+            on_progress(batch.size)
+
+
+def _rewrap_batch(
+    sessions: sessionmaker[Session],
+    keys: KeyProvider,
+    target: Kek,
+    after: tuple[str, int] | None,
+    batch_size: int,
+) -> _Batch:
+    batch = _Batch()
+    with sessions.begin() as session:
+        query = (
+            select(
+                ProfileKey.profile_id,
+                ProfileKey.version,
+                ProfileKey.wrapped_key,
+                ProfileKey.kek_id,
+            )
+            .where(ProfileKey.kek_id != target.id)
+            .order_by(ProfileKey.profile_id, ProfileKey.version)
+            .limit(batch_size)
+        )
+        if after is not None:
+            query = query.where(tuple_(ProfileKey.profile_id, ProfileKey.version) > after)
+        rows = session.execute(query).all()
+        if not rows:
+            return batch
+        now = now_utc()
+        for row in rows:
+            try:
+                new = rewrap_data_key(keys, row.profile_id, row.version, row.wrapped_key, target)
+            except CryptoError:
+                batch.failed_rows.add((row.profile_id, row.version))
+                batch.failed_kek_ids.add(row.kek_id)
+                continue
+            result = session.execute(
+                update(ProfileKey)
+                .where(
+                    ProfileKey.profile_id == row.profile_id,
+                    ProfileKey.version == row.version,
+                    ProfileKey.kek_id == row.kek_id,
+                    ProfileKey.wrapped_key == row.wrapped_key,
+                )
+                .values(
+                    wrapped_key=new.blob,
+                    kek_id=new.kek_id,
+                    kek_version=new.kek_version,
+                    rewrapped_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if rowcount(result) == 1:
+                batch.rewrapped += 1
+            else:
+                batch.skipped += 1
+        batch.last = (rows[-1].profile_id, rows[-1].version)
+        batch.size = len(rows)
+    return batch

@@ -2,6 +2,7 @@
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -117,3 +118,52 @@ def test_rotation_while_the_api_keeps_writing(db: Db, tmp_path: Path) -> None:
         assert keys_total == 40 + len(written)
         for pid in written[-3:]:
             assert len(transcripts.read(session, pid, keys=api_keys)) == 2
+
+
+def test_a_busy_sqlite_batch_is_run_again_and_counted_once(
+    db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's one writer can keep a batch waiting past its busy timeout while the api writes
+    without pause; the batch (one transaction, conditional updates) is rolled back and run
+    again, and its rows are counted once."""
+    from sqlalchemy.exc import OperationalError
+
+    from api.services import key_rotation
+
+    ring = KeyRing.generate()
+    _fill(db, ring, profiles=7, turns=1)
+    rotated = ring.with_new_active()
+    from privacy.crypto import rewrap_data_key as real_rewrap
+
+    calls = {"n": 0}
+
+    def busy_on_third_and_ninth(*args: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] in (3, 9):  # mid-batch, after two updates of the same transaction
+            raise OperationalError("UPDATE ...", {}, Exception("database is locked"))
+        return real_rewrap(*args)
+
+    monkeypatch.setattr(key_rotation, "rewrap_data_key", busy_on_third_and_ninth)
+    monkeypatch.setattr(key_rotation, "_BUSY_BACKOFF_SECONDS", 0.0)
+    report = rewrap_all(db.sessions, rotated, batch_size=5)
+    assert (report.rewrapped, report.skipped, report.failed) == (7, 0, 0)
+    # 7 rows + the 3 of the first batch's failed attempt + the 1 of the second's.
+    assert calls["n"] == 11
+    with db.sessions() as session:
+        assert count_not_under(session, rotated.active().id) == 0
+
+
+def test_other_database_errors_are_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from api.services import key_rotation
+
+    calls = {"n": 0}
+
+    def broken() -> key_rotation._Batch:
+        calls["n"] += 1
+        raise OperationalError("SELECT ...", {}, Exception("disk I/O error"))
+
+    with pytest.raises(OperationalError):
+        key_rotation._retrying_when_busy(broken)
+    assert calls["n"] == 1
