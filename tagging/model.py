@@ -11,11 +11,14 @@ crisis lexicon fires.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
@@ -72,24 +75,33 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         nb_alpha: float = NB_ALPHA,
         nb_weight: float = NB_WEIGHT,
         random_state: int | None = None,
+        n_jobs: int | None = None,
     ) -> None:
         self.C = C
         self.nb_alpha = nb_alpha
         self.nb_weight = nb_weight
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def fit(self, x: Any, y: Any) -> LogisticNaiveBayes:
         targets = np.asarray(y)
+        # Threads share x: scipy sorts and deduplicates a sparse matrix in place the first time
+        # something asks, which two threads must not do at once (it corrupted a fit). Done
+        # here once, every later check finds it in canonical form and only reads.
+        x = sparse.csr_matrix(x, dtype=np.float64)
+        x.sum_duplicates()
+        x.sort_indices()
         n_cols = targets.shape[1]
         lr_coef = np.zeros((x.shape[1], n_cols), dtype=np.float64)
         lr_bias = np.zeros(n_cols, dtype=np.float64)
         nb_coef = np.zeros((x.shape[1], n_cols), dtype=np.float64)
         nb_bias = np.zeros(n_cols, dtype=np.float64)
-        for j in range(n_cols):
+
+        def fit_column(j: int) -> None:
             column = targets[:, j]
             if column.min() == column.max():  # one class only: a constant probability
                 lr_bias[j] = nb_bias[j] = 30.0 if column.max() else -30.0
-                continue
+                return
             # One binary model per column, as OneVsRestClassifier would fit them; only the
             # weights are kept (see predict_proba).
             logistic = LogisticRegression(
@@ -100,6 +112,17 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             nb = MultinomialNB(alpha=self.nb_alpha).fit(x, column)
             nb_coef[:, j] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
             nb_bias[j] = nb.class_log_prior_[1] - nb.class_log_prior_[0]
+
+        # liblinear releases the GIL, so columns fit side by side in threads; each column is
+        # its own deterministic problem (primal trust-region solver, no random order), so the
+        # weights do not depend on the number of threads (tested).
+        workers = _workers(self.n_jobs)
+        if workers == 1:
+            for j in range(n_cols):
+                fit_column(j)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(fit_column, range(n_cols)))
         self.lr_coef_ = lr_coef
         self.lr_bias_ = lr_bias
         # float32 halves the artefact's largest array; log-odds need no more precision.
@@ -119,6 +142,14 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         bayes = expit(np.asarray(x @ self.nb_coef_, dtype=np.float64) + self.nb_bias_)
         blended: FloatArray = (1.0 - self.nb_weight) * logistic + self.nb_weight * bayes
         return blended
+
+
+def _workers(n_jobs: int | None) -> int:
+    """scikit-learn's n_jobs convention: None is 1, -1 is every core."""
+    if n_jobs is None:
+        return 1
+    cores = os.cpu_count() or 1
+    return max(1, cores + 1 + n_jobs if n_jobs < 0 else min(n_jobs, cores))
 
 
 def build_features() -> FeatureUnion:
@@ -144,7 +175,7 @@ def build_pipeline(seed: int) -> Pipeline:
     # (within 0.005), one fit per tag instead of four, and its log-loss fit already gives
     # probabilities. No class weights: they would inflate the probabilities of rare tags, and
     # the per-tag thresholds chosen by cross-validation already balance recall and precision.
-    clf = LogisticNaiveBayes(random_state=seed)
+    clf = LogisticNaiveBayes(random_state=seed, n_jobs=-1)
     return Pipeline([("features", union), ("clf", clf)])
 
 
@@ -213,6 +244,42 @@ def decide(probs: FloatArray, thresholds: FloatArray, lexicon: BoolArray) -> Boo
     return decided
 
 
+# Someone else's suicide, in forms whose reflexive "sit"/"sig" cannot be the writer's.
+_OTHERS_SUICIDE = re.compile(
+    r"(?<!\w)(?:(?:tage|tog|taget|tager) (?:sit (?:eget )?liv|livet af sig)"
+    r"|(?:hængte|hængt) sig(?! (?:fast|op|i\b)))"
+)
+# The writer wanting what the dead person did, said by reference to it ("nu vil jeg det
+# samme", "følge efter ham"): scored as if the person had just died, these words would lose
+# what they refer to, so such messages keep their probabilities.
+_WANTS_THE_SAME = re.compile(
+    r"(?<!\w)(?:(?:vil|ville|gøre|gør|har lyst til|tænker på|overvejer|kunne|burde)"
+    r" (?:\w+ )?(?:at )?(?:gøre )?det samme|følge efter|(?:gøre|gør) som (?:ham|hende|dem))"
+)
+_OWN_CRISIS_COLUMNS = [TAG_IDS.index("selvmordstanker"), len(TAG_IDS)]
+
+
 def predict_proba(pipeline: Any, texts: Sequence[str]) -> FloatArray:
+    """Probabilities over `COLUMNS`, with someone else's suicide kept out of the writer's.
+
+    A message about a relative's suicide raises the model's `selvmordstanker` probability
+    even when the writer says nothing about their own thoughts (a quarter of such training
+    messages also carry the writer's own), and the recall-leaning threshold then tags a
+    grieving youth as suicidal, against the labelling rule that someone else's suicide is
+    `sorg`. For those messages the suicidal-thoughts and any-crisis columns are scored as if
+    the person had just died ("min onkel døde"): what is left is the writer's own words
+    (unless they refer back to it, see `_WANTS_THE_SAME`).
+    """
     probs: FloatArray = np.asarray(pipeline.predict_proba(list(texts)), dtype=np.float64)
+    normalised = [normalise(text) for text in texts]
+    rows = [
+        i
+        for i, text in enumerate(normalised)
+        if _OTHERS_SUICIDE.search(text) and not _WANTS_THE_SAME.search(text)
+    ]
+    if rows:
+        masked = [_OTHERS_SUICIDE.sub("døde", normalised[i]) for i in rows]
+        cols = _OWN_CRISIS_COLUMNS
+        without = np.asarray(pipeline.predict_proba(masked), dtype=np.float64)[:, cols]
+        probs[np.ix_(rows, cols)] = np.minimum(probs[np.ix_(rows, cols)], without)
     return probs

@@ -108,3 +108,29 @@ def test_indirect_and_past_crisis_is_found(tagger: Tagger, text: str) -> None:
 def test_small_talk_gets_no_tag(tagger: Tagger, text: str) -> None:
     pred = one(tagger, text)
     assert pred.tags == [] and not pred.crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min storebror tog sit eget liv i sommer",
+        "en pige fra min klasse tog livet af sig i weekenden og vi fik det at vide i første time",
+        "min morfar hængte sig da jeg var lille, nu spørger min lillesøster hvad der skete",
+    ],
+)
+def test_someone_elses_suicide_is_grief(tagger: Tagger, text: str) -> None:
+    pred = one(tagger, text)
+    assert "sorg" in pred.tags
+    assert "selvmordstanker" not in pred.tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min storebror tog sit eget liv i sommer og nu vil jeg det samme",
+        "efter min veninde tog livet af sig tænker jeg hver dag på at dø",
+    ],
+)
+def test_own_thoughts_after_someone_elses_suicide_stay_a_crisis(tagger: Tagger, text: str) -> None:
+    pred = one(tagger, text)
+    assert "selvmordstanker" in pred.tags and pred.crisis

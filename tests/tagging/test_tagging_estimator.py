@@ -71,3 +71,23 @@ def test_an_artefact_with_the_older_fitted_estimators_still_predicts(
         LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=1)
     ).fit(x, y)
     np.testing.assert_allclose(model.predict_proba(x), expected, atol=1e-9)
+
+
+def test_fitting_columns_in_threads_gives_the_same_weights(
+    data: tuple[sparse.csr_matrix, np.ndarray],
+) -> None:
+    x, y = data
+    # Unsorted indices with duplicates: the form scipy fixes in place on first use, which
+    # threads sharing one matrix must not do at once.
+    coo = x.tocoo()
+    order = np.random.default_rng(3).permutation(coo.nnz)
+    rows = np.concatenate([coo.row[order], coo.row[:5]])
+    cols = np.concatenate([coo.col[order], coo.col[:5]])
+    vals = np.concatenate([coo.data[order] / 2, coo.data[:5] / 2])
+    messy = sparse.csr_matrix((vals, (rows, cols)), shape=x.shape)
+    messy.has_sorted_indices = False
+    serial = LogisticNaiveBayes(random_state=1).fit(messy.copy(), y)
+    threaded = LogisticNaiveBayes(random_state=1, n_jobs=2).fit(messy, y)
+    np.testing.assert_array_equal(serial.lr_coef_, threaded.lr_coef_)
+    np.testing.assert_array_equal(serial.lr_bias_, threaded.lr_bias_)
+    np.testing.assert_array_equal(serial.nb_coef_, threaded.nb_coef_)
