@@ -119,6 +119,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|sikkert (?:at )?man dør"
         ),
         _r(r"(?:ville ønske|ønsker) (?:at )?jeg (?:var død|aldrig var|ikke var|ikke eksisterede)"),
+        # Wanting to be dead, wishing it had been oneself, and a past attempt: no hyperbole
+        # exemption, "lol prøvede at tage mit liv" is a past attempt told lightly.
+        _r(
+            r"(?:vil|ville|vil bare|vil gerne|vil helst) (?:bare |gerne |helst )?være død"
+            r"|(?:ønske|ønsker) (?:at )?det var mig der (?:var død|døde)"
+            r"|(?:prøvede|forsøgte|prøvet|forsøgt) at (?:tage mit (?:eget )?liv|begå selvmord"
+            r"|slå mig selv ihjel)"
+        ),
         _r(r"overdosis|dødelig(?:e)? dosis|dødeligt", unless=r"døde af"),
         _r(
             r"(?:hvor mange|hvor meget|nok) "
@@ -154,7 +162,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             hyperbole=True,
         ),
         _r(
-            r"afskeds\w*|sige farvel til (?:min|mine|alle|sin|sine)|brev til min familie"
+            r"afskeds\w*|siger? (?:man )?farvel til (?:min|mine|alle|sin|sine)|brev til min familie"
             r"|giv(?:et|e|er) mine ting væk|sidste gang jeg skriver"
         ),
         _r(
@@ -285,6 +293,17 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"(?:rører|rørte|tog|rører) (?:ved )?mig|rør\w* ved (?:mig|mit|min|mine)|tog mig på",
             person="none",
+        ),
+        # Touching told by the body part, and exposure.
+        _r(
+            r"(?:rører|rørte|tager|tog|griber|greb|klemmer|klemte|lægger|lagde) (?:mig )?"
+            r"(?:på |ved |i )?(?:min|mine|mit) (?:røv|numse|bryster|bryst|skridt|tissekone"
+            r"|tissemand|lår|inderlår)(?!\w)"
+            r"|(?:tager|tog|rører|rørte|tager på|tog på) mig mellem benene"
+            r"|(?:hånd|hånden|hænderne|hænder) (?:\w+ )?på"
+            r" (?:mit lår|mine lår|min røv|mine bryster)"
+            r"|blott\w* sig",
+            person="victim",
         ),
         _r(r"voldt(?:ag|æg)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt", person="victim"),
         _r(

@@ -254,7 +254,8 @@ _OTHERS_SUICIDE = re.compile(
 # what they refer to, so such messages keep their probabilities.
 _WANTS_THE_SAME = re.compile(
     r"(?<!\w)(?:(?:vil|ville|gøre|gør|har lyst til|tænker på|overvejer|kunne|burde)"
-    r" (?:\w+ )?(?:at )?(?:gøre )?det samme|følge efter|(?:gøre|gør) som (?:ham|hende|dem))"
+    r" (?:\w+ )?(?:at )?(?:gøre )?det samme|følge efter|(?:gøre|gør) som (?:ham|hende|dem)"
+    r"|sammen med (?:ham|hende|dem) igen|vil (?:bare )?med (?:ham|hende|dem))"
 )
 _OWN_CRISIS_COLUMNS = [TAG_IDS.index("selvmordstanker"), len(TAG_IDS)]
 

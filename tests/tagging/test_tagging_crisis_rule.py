@@ -77,6 +77,14 @@ def test_does_not_fire_on_traps(text: str) -> None:
         ("har skrevet hvem der skal ha mine sneakers", "selvmordstanker"),
         ("mine arme er en stregkode nu", "selvskade"),
         ("træneren skriver at jeg er så moden for min alder", "vold_overgreb"),
+        # seventh round: gaps in the out-of-fold misses of many writers
+        ("jeg vil helst bare være død", "selvmordstanker"),
+        ("ville ønske det var mig der døde i stedet", "selvmordstanker"),
+        ("lol prøvede at tage mit liv sidste år", "selvmordstanker"),
+        ("hvordan siger man farvel til sin familie uden de opdager det", "selvmordstanker"),
+        ("hans ven tog mig mellem benene i bussen", "vold_overgreb"),
+        ("chefen lagde hånden på mit lår igen", "vold_overgreb"),
+        ("en mand blottede sig for mig i parken", "vold_overgreb"),
     ],
 )
 def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
@@ -95,6 +103,10 @@ def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
         "ingen vil savne mig til festen haha",
         "ingen ville opdage det hvis jeg flyttede til jylland",
         "scanneren kan ikke læse stregkoden på pakken",
+        "tager mine lårmål hver morgen",
+        "min veninde lagde hånden på min skulder og sagde det nok skal gå",
+        "bolden gik mellem benene på målmanden lol",
+        "jeg var så træt at jeg ville ønske det var weekend",
     ],
 )
 def test_the_indirect_rules_keep_out_of_near_misses(text: str) -> None:
