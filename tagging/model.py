@@ -5,7 +5,8 @@ Pipeline: normalised text -> [word 1-2-gram TF-IDF | word-stem 1-2-gram TF-IDF |
 log-loss without class weights, so scores are probabilities a counsellor can read) blended
 with a small share of a binary multinomial naive Bayes. A tag is set when its probability
 passes the tag's own threshold (chosen by cross-validation); a crisis tag is also set when the
-crisis lexicon fires.
+crisis lexicon fires. Someone else's suicide told in the message does not count towards the
+writer's own suicidal thoughts (`predict_proba`).
 """
 
 from __future__ import annotations
