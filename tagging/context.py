@@ -30,6 +30,8 @@ _OTHER_SUBJECT = (
     r"|en (?:fra|af|i) \w+(?: \w+)?|nogen fra \w+|en (?:god )?(?:ven|veninde|kammerat)"
 )
 _SUBJECT = re.compile(rf"(?<!\w)(?:(?P<self>{_SELF_SUBJECT})|(?P<other>{_OTHER_SUBJECT}))(?!\w)")
+# "skære i sig selv": a reflexive right after the match points at someone else.
+_REFLEXIVE = re.compile(r"\s*(?:\w+ )?(?:i |på )?sig selv")
 # A friend as the one it happens to ("min veninde er blevet voldtaget").
 _FRIEND = re.compile(
     r"(?<!\w)(?:(?:min|mit|mine) (?:bedste |gamle )?(?:ven|veninde|venner|veninder|kammerat)"
@@ -89,12 +91,13 @@ def is_other_person(clause: str, start: int) -> bool:
     unless the subject is the generic "man".
     """
     nearest = None
-    for m in _SUBJECT.finditer(clause[:start]):
+    # endpos, not a slice: the same matches ("as if the string ended there") without a copy
+    for m in _SUBJECT.finditer(clause, 0, start):
         nearest = m
     if nearest is not None and nearest.group("other"):
         return True
     generic = nearest is not None and nearest.group("self") == "man"
-    return not generic and bool(re.match(r"\s*(?:\w+ )?(?:i |på )?sig selv", clause[start:]))
+    return not generic and _REFLEXIVE.match(clause, start) is not None
 
 
 def is_friends_experience(clause: str, start: int) -> bool:

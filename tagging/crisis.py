@@ -395,6 +395,43 @@ _ANY_BY_TAG: dict[str, re.Pattern[str]] = {
     tag: re.compile(_WORD_START + factor(_inner(r) for r in rules)) for tag, rules in RULES.items()
 }
 _ANY = re.compile(_WORD_START + factor(_inner(r) for rules in RULES.values() for r in rules))
+# Inside a clause that matches, which of a tag's rules match: the gate as a lookahead gives
+# every word start where some rule matches (overlapping or not), and there one anchored pattern
+# of optional lookaheads, one group per rule, says which. Only those rules are then run over
+# the clause: the same outcomes as running all ~40, at a fraction of the calls.
+_GATE_AT: dict[str, re.Pattern[str]] = {
+    tag: re.compile(_WORD_START + "(?=" + factor(_inner(r) for r in rules) + ")")
+    for tag, rules in RULES.items()
+}
+_RULE_GROUPS: dict[str, tuple[str, ...]] = {
+    tag: tuple(f"r{i}" for i in range(len(rules))) for tag, rules in RULES.items()
+}
+_RULES_AT: dict[str, re.Pattern[str]] = {
+    tag: re.compile(
+        "".join(
+            f"(?:(?=(?P<{g}>{_inner(rule)}))|)"
+            for g, rule in zip(_RULE_GROUPS[tag], rules, strict=True)
+        )
+    )
+    for tag, rules in RULES.items()
+}
+
+
+def matching_rules(tag: str, clause: str) -> list[Rule]:
+    """The rules of `tag` whose pattern matches somewhere in `clause`, in RULES order."""
+    rules = RULES[tag]
+    at, groups = _RULES_AT[tag].match, _RULE_GROUPS[tag]
+    hit: set[int] = set()
+    for gate in _GATE_AT[tag].finditer(clause):
+        found = at(clause, gate.start())
+        if found is not None:
+            hit.update(i for i, g in enumerate(found.group(*groups)) if g is not None)
+    return [rules[i] for i in sorted(hit)]
+
+
+_NOTHING_FOUND: tuple[tuple[str, frozenset[Outcome]], ...] = tuple(
+    (tag, frozenset()) for tag in RULES
+)
 
 
 def crisis_analysis(normalised: str) -> dict[str, frozenset[Outcome]]:
@@ -410,17 +447,19 @@ def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
     else's experience, denied, hyperbole). The model gets these as features, so that, for
     example, a friend's self-harm becomes evidence for `venskab`.
     """
+    if _ANY.search(normalised) is None:  # ~84 % of messages
+        return _NOTHING_FOUND
     found: dict[str, set[Outcome]] = {tag: set() for tag in RULES}
-    if _ANY.search(normalised):
-        index = ClauseIndex.of(normalised)
-        for tag, rules in RULES.items():
-            # Only clauses where some rule of this tag matches are examined rule by rule.
-            hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
-            for k in hit:
-                clause = index.clause(k).strip()
-                everyday = has_everyday_trigger(clause)
-                for rule in rules:
-                    found[tag].update(_outcomes(rule, clause, everyday))
+    index = ClauseIndex.of(normalised)
+    for tag in RULES:
+        # Only clauses where some rule of this tag matches are examined, and there only the
+        # rules that match.
+        hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
+        for k in hit:
+            clause = index.clause(k).strip()
+            everyday = has_everyday_trigger(clause)
+            for rule in matching_rules(tag, clause):
+                found[tag].update(_outcomes(rule, clause, everyday))
     return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
 
 

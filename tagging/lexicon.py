@@ -11,6 +11,7 @@ to trust each list, so a noisy stem costs little.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from tagging.alternation import factor
 from tagging.context import ClauseIndex, is_negated, is_other_person
-from tagging.crisis import OUTCOMES, crisis_analysis
+from tagging.crisis import OUTCOMES, Outcome, crisis_analysis
 from tagging.features import normalise
 from tagging.taxonomy import CRISIS_TAGS, TAG_IDS
 
@@ -978,10 +979,14 @@ _N_COUNTS = 3 * len(TAG_IDS)
 N_FEATURES = _N_COUNTS + len(CRISIS_TAGS) * len(OUTCOMES)
 
 
-def crisis_flags(text: str) -> list[float]:
+def crisis_flags(text: str) -> tuple[float, ...]:
     """Crisis-rule outcomes (fired / someone else / denied / hyperbole) per crisis tag."""
-    analysis = crisis_analysis(text)
-    return [float(o in analysis[tag]) for tag in sorted(analysis) for o in OUTCOMES]
+    return _flags(tuple(sorted(crisis_analysis(text).items())))
+
+
+@lru_cache(maxsize=256)  # a few dozen outcome combinations occur at all
+def _flags(analysis: tuple[tuple[str, frozenset[Outcome]], ...]) -> tuple[float, ...]:
+    return tuple(float(o in outcomes) for _, outcomes in analysis for o in OUTCOMES)
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -995,7 +1000,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         rows = []
         for text in x:
             norm = normalise(text)
-            rows.append(topic_counts(norm) + crisis_flags(norm))
+            rows.append([*topic_counts(norm), *crisis_flags(norm)])
         arr = np.asarray(rows, dtype=np.float64).reshape(len(rows), N_FEATURES)
         arr[:, :_N_COUNTS] = np.log1p(arr[:, :_N_COUNTS])
         return sparse.csr_matrix(arr)

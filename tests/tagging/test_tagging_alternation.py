@@ -8,6 +8,7 @@ import pytest
 
 from tagging import crisis
 from tagging.alternation import factor, split_top
+from tagging.context import ClauseIndex, has_everyday_trigger
 from tagging.corpus import load_corpus
 from tagging.features import normalise
 from tagging.lexicon import _COMPILED, topic_matches
@@ -69,3 +70,28 @@ def test_crisis_gates_equal_the_plain_patterns(texts: list[str]) -> None:
             starts = [m.start() for m in pattern.finditer(text)]
             assert [m.start() for m in crisis._ANY_BY_TAG[tag].finditer(text)] == starts, text
     assert fired > 100  # the comparison is not vacuous
+
+
+def _analyse_rule_by_rule(text: str) -> dict[str, frozenset[str]]:
+    """The crisis analysis as first written: every rule of a tag over every clause it hits."""
+    found: dict[str, set[str]] = {tag: set() for tag in crisis.RULES}
+    index = ClauseIndex.of(text)
+    for tag, rules in crisis.RULES.items():
+        hit = sorted({index.number(m.start()) for m in crisis._ANY_BY_TAG[tag].finditer(text)})
+        for k in hit:
+            clause = index.clause(k).strip()
+            everyday = has_everyday_trigger(clause)
+            for rule in rules:
+                found[tag].update(crisis._outcomes(rule, clause, everyday))
+    return {tag: frozenset(outcomes) for tag, outcomes in found.items()}
+
+
+def test_crisis_analysis_runs_only_the_matching_rules_with_the_same_outcomes(
+    texts: list[str],
+) -> None:
+    fired = 0
+    for text in texts:
+        expected = _analyse_rule_by_rule(text)
+        assert crisis._analyse.__wrapped__(text) == tuple(expected.items()), text
+        fired += any(expected.values())
+    assert fired > 1000  # not vacuous
