@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from joblib import effective_n_jobs
 from scipy import sparse
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -117,7 +118,7 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         # liblinear releases the GIL, so columns fit side by side in threads; each column is
         # its own deterministic problem (primal trust-region solver, no random order), so the
         # weights do not depend on the number of threads (tested).
-        workers = _workers(self.n_jobs)
+        workers = effective_n_jobs(self.n_jobs)  # scikit-learn's convention: None 1, -1 all
         if workers == 1:
             for j in range(n_cols):
                 fit_column(j)
@@ -143,14 +144,6 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         bayes = expit(np.asarray(x @ self.nb_coef_, dtype=np.float64) + self.nb_bias_)
         blended: FloatArray = (1.0 - self.nb_weight) * logistic + self.nb_weight * bayes
         return blended
-
-
-def _workers(n_jobs: int | None) -> int:
-    """scikit-learn's n_jobs convention: None is 1, -1 is every core."""
-    if n_jobs is None:
-        return 1
-    cores = os.cpu_count() or 1
-    return max(1, cores + 1 + n_jobs if n_jobs < 0 else min(n_jobs, cores))
 
 
 def build_features() -> FeatureUnion:
