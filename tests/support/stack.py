@@ -135,7 +135,9 @@ def rasa_command(model: Path, port: int, api_token: str | None = None) -> list[s
     ]  # fmt: skip
     if api_token is not None:
         # Only for tests that read trackers; the product never enables Rasa's HTTP API.
-        command += ["--enable-api", "--auth-token", api_token]
+        # One argv item with "=": a random token may start with "-" (1 in 64 for
+        # token_urlsafe), which argparse would otherwise read as an option.
+        command += ["--enable-api", f"--auth-token={api_token}"]
     return command
 
 
