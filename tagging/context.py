@@ -32,6 +32,12 @@ _OTHER_SUBJECT = (
 _SUBJECT = re.compile(rf"(?<!\w)(?:(?P<self>{_SELF_SUBJECT})|(?P<other>{_OTHER_SUBJECT}))(?!\w)")
 # "skære i sig selv": a reflexive right after the match points at someone else.
 _REFLEXIVE = re.compile(r"\s*(?:\w+ )?(?:i |på )?sig selv")
+# Danish inverts subject and verb after a fronted adverbial ("hvert år skærer jeg mig"): a
+# "jeg" right after the matched verb is the subject, whatever came before.
+_INVERTED_SELF = re.compile(r"\w+ jeg(?!\w)")
+# A negation, a word, then a conjunction ("får jeg ik aftensmad og hun slår mig", "ingen mad
+# og så slår hun mig"): the negation belongs to the earlier clause, not to the match.
+_NEW_CLAUSE = re.compile(r"\s*\w+\b.*?(?<!\w)(?:og|eller|når|hvis|da)(?!\w)")
 # A friend as the one it happens to ("min veninde er blevet voldtaget").
 _FRIEND = re.compile(
     r"(?<!\w)(?:(?:min|mit|mine) (?:bedste |gamle )?(?:ven|veninde|venner|veninder|kammerat)"
@@ -90,6 +96,8 @@ def is_other_person(clause: str, start: int) -> bool:
     A reflexive "sig selv" right after the match ("skære i sig selv") also means someone else,
     unless the subject is the generic "man".
     """
+    if _INVERTED_SELF.match(clause, start):
+        return False
     nearest = None
     # endpos, not a slice: the same matches ("as if the string ended there") without a copy
     for m in _SUBJECT.finditer(clause, 0, start):
@@ -125,7 +133,7 @@ def is_negated(clause: str, start: int, end: int | None = None, window: int = 4)
     neg = None
     for m in _NEGATION.finditer(head):
         neg = m
-    if neg is None:
+    if neg is None or _NEW_CLAUSE.match(head, neg.end()):
         return False
     # "kan ikke stoppe med at cutte" affirms the act; the negation belongs to "stoppe".
     return not _AFFIRMING.search(head, neg.end())

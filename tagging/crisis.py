@@ -109,7 +109,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _r(
             r"(?:vil|ville|vil bare|vil gerne|ønsker at|lyst til at|klar til at|håber at jeg|"
-            r"håber jeg|bare|gerne) (?:bare |gerne )?(?:dø|dør)(?!\w)",
+            r"håber jeg|bare|gerne) (?:bare |gerne |hellere |helst )?(?:dø|dør)(?!\w)",
             hyperbole=True,
         ),
         _r(
@@ -134,13 +134,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
             + r"|hvor (?:mange|meget) (?:man |jeg )?(?:skal|skulle|kan) (?:man |jeg )?tage"
         ),
         _r(
-            r"(?:samlet|gemt|talt|sparet) (?:på |op )?(?:\w+ )?"
+            r"(?:samlet|gemt|talt|sparet|samle|samler|gemmer|sparer) (?:på |op )?(?:\w+ )?"
             + _PILLS
             + r"|"
             + _PILLS
             + r" (?:\w+ )?(?:foran mig|og talte)"
         ),
-        _r(r"(?:tage|tog|taget|tager) (?:en masse|alle|mange|en hel pakke|\d+) " + _PILLS),
+        _r(
+            r"(?:tage|tog|taget|tager) (?:en masse|alle|mange|en hel pakke|\d+) "
+            r"(?:af (?:mine|sine|dine|de|mors|fars) )?"
+            + _PILLS
+            + r"|"
+            + _PILLS
+            + r" på (?:én|en) gang"
+            + r"|hvilke doser (?:der )?skal til|hvor (?:stor|høj) (?:en )?dosis"
+        ),
         _r(r"(?:hænge|hængt) mig|reb(?:et)?(?!\w)"),
         _r(
             r"(?:springe|hoppe|kaste mig) (?:ud|ned|foran)(?! (?:for|som|til))"
@@ -220,13 +228,27 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"(?:tæt på|klar til|modet til|planlagt hvordan jeg vil) (?:at )?gøre det"
             r"|en plan og en dato|har en plan for"
+            r"|(?:tænker|tænkt|tænkte|overvejer|overvejet|planlægger) (?:på |over )?hvordan jeg"
+            r" (?:skulle|skal|kunne|ville|vil) gøre det"
+        ),
+        # Worth, indifference to surviving, and a means at hand, said without naming death.
+        _r(
+            r"(?:ikke|ik) fortjener at leve|fortjener (?:ikke|ik) at leve|fortjener at dø"
+            r"|(?:lige ?meget|ligegyldigt|ligeglad med) om jeg (?:er her|var her|lever|levede"
+            r"|kommer hjem|vågner|overlever|dør)"
+            r"|om det (?:\w+ )?er (?:det )?værd at (?:blive ved|leve|fortsætte)(?! med)"
+            r"|(?:sidder|står|ligger) med (?:en |et |alle )?(?:snor|rebet|pillerne)"
+            r"|ingen (?:nogensinde )?(?:ville finde|fandt) mig"
+            r"|breve? (?:\w+ ){0,4}(?:man efterlader|til når jeg er væk)"
+            r"|(?:skal|må) stoppe\W+(?:for )?(?:permanent|for altid|for evigt)",
+            negatable=False,
         ),
     ),
     "selvskade": (
         _r(r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig", person="none"),
         _r(
-            r"(?:skære|skærer|skar|skåret)(?! (?:i |op )?(?:brød|grønt|løg|kage|mad|hår|pizza|"
-            r"kød|frugt|gulerød|agurk|papir|karton|tomat))"
+            r"(?:skære|skærer|skar|skåret)(?! (?:jeg )?(?:i |op )?(?:brød|grønt|løg|kage|mad|hår"
+            r"|pizza|kød|frugt|gulerød|agurk|papir|karton|tomat))"
         ),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
         _r(
@@ -255,6 +277,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:dybe|mange|nye|friske) snit|snit (?:på|i) (?:min|mine|maven|armen|armene|låret"
             r"|lårene|håndleddet|håndleddene)"
             r"|(?:skader|skadet|skærer|cutter|brænder|slår) jeg (?:i )?mig selv(?! ihjel)"
+            r"|(?:skærer|skar|cutter|brænder|rister|kradser) jeg (?:i )?mig(?!\w)"
+            r"|skæring(?:en|er|erne)?(?!\w)|en streg for hver|gøre noget ved mig selv"
             r"|skader mig selv|skadet mig selv"
             r"|(?:stikker|stak|stukket|prikker) mig selv",
             person="none",
@@ -276,8 +300,17 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
     ),
     "vold_overgreb": (
+        # A threat reported as said: real unless laughed off ("... pizza haha"); a school or
+        # homework word nearby does not make it hyperbole ("hvis jeg kommer i skole").
         _r(
-            r"(?:slår|slog|slået|sparker|sparkede|sparket|tæsker|tæskede|tævet|banker|bankede"
+            r"(?:sagde|siger|skrev|skriver) (?:at )?(?:han|hun|de) (?:ville|vil|skal|skulle)"
+            r" (?:slå|dræbe|stikke|skyde) mig",
+            person="none",
+            unless=r"(?<!\w)(?:haha\w*|hehe|lol|jk|xd|for sjov)(?!\w)|😂|🤣|💀|😅|😆",
+        ),
+        _r(
+            r"(?:slår|slog|slået|sparker|sparkede|sparket|tæsker|tæskede|tævet|tæver|tævede"
+            r"|banker|bankede|griber efter|greb efter"
             r"|kvæler|kvalte|skubber|skubbede|hiver|hev|ruskede|rusker|truer|truede|tvang|"
             r"låser|låste|låst|fulgte efter|tog fat i|tager fat i) mig(?! selv| ihjel)",
             person="none",
@@ -313,6 +346,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _r(
             r"sextort\w*|afpres\w*|nøgenbillede\w* af mig|nudes|billeder uden tøj|dickpic"
+            r"|(?:dick|pik) ?pic\w*|(?:mit|mine) nøgenbillede\w*"
+            r"|bikinibilleder|billeder i (?:bikini|undertøj)|undertøjsbilleder"
             r"|(?:billede|video)\w* af mig nøgen"
             r"|billeder (?:af mig )?(?:op under|fra omklædningen)",
             person="victim",
@@ -361,13 +396,18 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"(?:bliver|blev|blevet) (?:banket|tævet|tæsket|slået)(?! op| ud| ihjel)"
             r"|(?:får|fik|fået) (?:\w+ )?(?:tæsk|tæv|bank|prygl|lussinger)(?!\w)"
-            r"|(?:slår|slog|hiver|hev|sparker|sparkede|skubber|skubbede|tæsker|banker|kvæler)"
+            r"|(?:slår|slog|hiver|hev|sparker|sparkede|skubber|skubbede|tæsker|banker|kvæler"
+            r"|ryster|rystede)"
             r" (?:han|hun|de|far|mor) mig(?! selv| ihjel)"
             r"|spytte\w* på mig|rørt (?:ved )?mig"
             r"|hånd\w* (?:\w+ )?(?:på|under|ned i) (?:min|mine)"
             r" (?:numse|røv|bryster|trusser|bukser|lår)"
             r"|(?:set|så|ser|høre|hører|hørt) (?:min )?(?:far|mor|stedfar|stedmor) slå"
             r"|vågnede uden (?:bukser|trusser)"
+            r"|(?:river|rev|flår|hiver|hev|trækker|trak) (?:\w+ )?mig i (?:håret|mit hår|mine \w+)"
+            r"|(?:tager|tog|holder|holdt|tage) mig (?:om|på) halsen|hænder\w* om (?:min )?hals"
+            r"|(?:klemmer|klemte|niver|nev|klasker|klaskede) mig (?:bagi|i røven|i numsen)"
+            r"|glemme hvad (?:han|hun|min \w+) gjorde"
             r"|(?:skal|skulle) giftes med"
             r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
             r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",

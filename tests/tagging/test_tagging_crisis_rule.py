@@ -111,3 +111,51 @@ def test_fires_on_indirect_crisis_language(text: str, tag: str) -> None:
 )
 def test_the_indirect_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Worth, indifference to surviving, means at hand, farewell letters.
+        ("føler at jeg ikke fortjener at leve efter det jeg har gjort", "selvmordstanker"),
+        ("er ligeglad med om jeg vågner i morgen", "selvmordstanker"),
+        ("ved ik om det stadig er værd at fortsætte", "selvmordstanker"),
+        ("ligger med pillerne i sengen nu", "selvmordstanker"),
+        ("har skrevet et par breve som man efterlader", "selvmordstanker"),
+        ("overvejer hvordan jeg kunne gøre det uden at mor finder mig", "selvmordstanker"),
+        ("gemmer mine sovepiller i en sok", "selvmordstanker"),
+        ("hvad sker der hvis man tager 20 af mors sovepiller", "selvmordstanker"),
+        ("vil helst dø end at skulle hjem til ham igen", "selvmordstanker"),
+        # Inverted word order and the noun for cutting.
+        ("når det bliver for meget kradser jeg mig til blods", "selvskade"),
+        ("skæringen er begyndt igen efter sommerferien", "selvskade"),
+        ("har lyst til at gøre noget ved mig selv når de skændes", "selvskade"),
+        # Abuse told by what happens.
+        ("min storebror tævede mig igen i går", "vold_overgreb"),
+        ("en mand på insta sendte en dick pic og jeg er 13", "vold_overgreb"),
+        ("han skrev at han ville stikke mig hvis jeg sladrede", "vold_overgreb"),
+        ("hun river mig i håret når hun er fuld", "vold_overgreb"),
+        ("han holdt mig om halsen til jeg næsten besvimede", "vold_overgreb"),
+        ("en kollega klemmer mig i numsen på lageret", "vold_overgreb"),
+        ("vil bare glemme hvad han gjorde den sommer", "vold_overgreb"),
+        ("de vil ha billeder i undertøj før de betaler", "vold_overgreb"),
+        ("først får jeg ingen mad og så slår hun mig med bøjlen", "vold_overgreb"),
+    ],
+)
+def test_fires_on_worth_means_and_abuse_told_by_what_happens(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ved ikke om det er værd at fortsætte med klaver",
+        "min lillebror sagde han ville dræbe mig hvis jeg tog hans lader haha",
+        "vi skal skrive om det at fortjene noget i dansk",
+        "på hans fødselsdag skar jeg kagen ud til alle",
+        "fik ik lov at komme med og så slog hun op med mig",
+        "hendes kæreste hev hende i håret til festen, hvad skal jeg gøre",
+    ],
+)
+def test_the_new_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
