@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from joblib import Parallel, delayed
 from sklearn.model_selection import KFold
 from threadpoolctl import threadpool_limits
 
@@ -143,6 +144,20 @@ def choose_thresholds(
     return out
 
 
+def _fold_probabilities(
+    x: Sequence[str],
+    y: npt.NDArray[np.int_],
+    train_rows: npt.NDArray[np.int_],
+    held_rows: npt.NDArray[np.int_],
+    seed: int,
+) -> FloatArray:
+    """Out-of-fold probabilities of one cross-validation fold (run in a worker process)."""
+    with threadpool_limits(limits=1):
+        model = build_pipeline(seed, n_jobs=1)
+        model.fit([x[j] for j in train_rows], y[train_rows])
+        return predict_proba(model, [x[j] for j in held_rows])
+
+
 def fit_and_score(
     train: Sequence[Example], test: Sequence[Example], seed: int, tick: Progress
 ) -> Fitted:
@@ -151,13 +166,15 @@ def fit_and_score(
     xt = [ex.text for ex in test]
     yt = label_matrix([ex.tags for ex in test])
     oof = np.zeros(y.shape, dtype=np.float64)
-    with threadpool_limits(limits=1):
-        folds = KFold(n_splits=FOLDS, shuffle=True, random_state=seed)
-        for k, (tr, va) in enumerate(folds.split(x), start=1):
-            model = build_pipeline(seed)
-            model.fit([x[j] for j in tr], y[tr])
-            oof[va] = predict_proba(model, [x[j] for j in va])
+    folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(x))
+    # Folds are independent fits, so they run side by side in worker processes (text
+    # features are pure Python, which threads would serialise); results come back in order.
+    with Parallel(n_jobs=-1, backend="loky", return_as="generator") as parallel:
+        results = parallel(delayed(_fold_probabilities)(x, y, tr, va, seed) for tr, va in folds)
+        for k, ((_, va), probs) in enumerate(zip(folds, results, strict=True), start=1):
+            oof[va] = probs
             tick(f"cross-validation fold {k}/{FOLDS}")
+    with threadpool_limits(limits=1):
         lex = lexicon_matrix(x)
         thresholds = choose_thresholds(y, oof, lex)
         th = np.array([thresholds[t] for t in COLUMNS])

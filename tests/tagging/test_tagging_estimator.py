@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import MultinomialNB
 
-from tagging.model import LogisticNaiveBayes
+from tagging.model import DUAL_TOL, LogisticNaiveBayes
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,17 @@ def data() -> tuple[sparse.csr_matrix, np.ndarray]:
     return x, y
 
 
-def _reference(x: sparse.csr_matrix, y: np.ndarray, model: LogisticNaiveBayes) -> np.ndarray:
-    logistic = OneVsRestClassifier(
-        LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=1)
-    ).fit(x, y)
+def _logistic(model: LogisticNaiveBayes, *, dual: bool = True) -> LogisticRegression:
+    tol = DUAL_TOL if dual else 1e-4
+    return LogisticRegression(
+        C=model.C, solver="liblinear", dual=dual, tol=tol, max_iter=2000, random_state=1
+    )
+
+
+def _reference(
+    x: sparse.csr_matrix, y: np.ndarray, model: LogisticNaiveBayes, *, dual: bool = True
+) -> np.ndarray:
+    logistic = OneVsRestClassifier(_logistic(model, dual=dual)).fit(x, y)
     bayes = np.column_stack(
         [
             MultinomialNB(alpha=model.nb_alpha).fit(x, y[:, j]).predict_proba(x)[:, 1]
@@ -62,23 +69,23 @@ def test_a_constant_column_gets_a_constant_probability(
 def test_an_artefact_with_the_older_fitted_estimators_still_predicts(
     data: tuple[sparse.csr_matrix, np.ndarray],
 ) -> None:
-    """Versions written before the weights were stacked kept a OneVsRestClassifier."""
+    """Versions written before the weights were stacked kept a OneVsRestClassifier (fitted
+    with liblinear's primal solver, as they were then)."""
     x, y = data
     model = LogisticNaiveBayes(random_state=1).fit(x, y)
-    expected = model.predict_proba(x)
     del model.lr_coef_, model.lr_bias_
-    model.logistic_ = OneVsRestClassifier(
-        LogisticRegression(C=model.C, solver="liblinear", max_iter=2000, random_state=1)
-    ).fit(x, y)
-    np.testing.assert_allclose(model.predict_proba(x), expected, atol=1e-9)
+    model.logistic_ = OneVsRestClassifier(_logistic(model, dual=False)).fit(x, y)
+    expected = _reference(x, y, model, dual=False)
+    np.testing.assert_allclose(model.predict_proba(x), expected, atol=1e-5)
 
 
-def test_fitting_columns_in_threads_gives_the_same_weights(
+def test_fitting_columns_in_worker_processes_gives_the_same_weights(
     data: tuple[sparse.csr_matrix, np.ndarray],
 ) -> None:
     x, y = data
-    # Unsorted indices with duplicates: the form scipy fixes in place on first use, which
-    # threads sharing one matrix must not do at once.
+    # The dual solver shuffles with liblinear's process-wide generator; each worker seeds its
+    # own, so the workers must give the serial weights exactly. The input is messy (unsorted
+    # indices with duplicates), the form scipy fixes in place on first use.
     coo = x.tocoo()
     order = np.random.default_rng(3).permutation(coo.nnz)
     rows = np.concatenate([coo.row[order], coo.row[:5]])
@@ -87,7 +94,17 @@ def test_fitting_columns_in_threads_gives_the_same_weights(
     messy = sparse.csr_matrix((vals, (rows, cols)), shape=x.shape)
     messy.has_sorted_indices = False
     serial = LogisticNaiveBayes(random_state=1).fit(messy.copy(), y)
-    threaded = LogisticNaiveBayes(random_state=1, n_jobs=2).fit(messy, y)
-    np.testing.assert_array_equal(serial.lr_coef_, threaded.lr_coef_)
-    np.testing.assert_array_equal(serial.lr_bias_, threaded.lr_bias_)
-    np.testing.assert_array_equal(serial.nb_coef_, threaded.nb_coef_)
+    in_workers = LogisticNaiveBayes(random_state=1, n_jobs=2).fit(messy, y)
+    np.testing.assert_array_equal(serial.lr_coef_, in_workers.lr_coef_)
+    np.testing.assert_array_equal(serial.lr_bias_, in_workers.lr_bias_)
+    np.testing.assert_array_equal(serial.nb_coef_, in_workers.nb_coef_)
+
+
+def test_the_dual_solver_reaches_the_primal_solution(
+    data: tuple[sparse.csr_matrix, np.ndarray],
+) -> None:
+    """DUAL_TOL is loose enough to be fast and tight enough to change no decision."""
+    x, y = data
+    model = LogisticNaiveBayes(random_state=1).fit(x, y)
+    primal = _reference(x, y, model, dual=False)
+    np.testing.assert_allclose(model.predict_proba(x), primal, atol=0.01)

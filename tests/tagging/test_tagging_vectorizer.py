@@ -95,3 +95,30 @@ def test_word_and_stem_block_is_two_plain_vectorizers_side_by_side(texts: list[s
     assert abs(got - want).max() == 0
     # The stems block is not a copy of the words block: inflections share a stem.
     assert stems(["kæresten", "kæresterne", "kæreste"]) == ["kærest"] * 3
+
+
+def test_a_saved_vectorizer_keeps_its_vocabulary_as_one_string(texts: list[str]) -> None:
+    """skops writes a dict as one JSON node per entry (100 MB for the tagger's vocabularies);
+    the vocabulary is saved as one string and comes back as the same dict."""
+    import skops.io as sio
+
+    fit_on, other = _split(texts)
+    vectorizer = FastTfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2)
+    vectorizer.fit(fit_on)
+    state = vectorizer.__getstate__()
+    assert "vocabulary_" not in state
+    assert isinstance(state["vocabulary_terms_"], str)
+    assert vectorizer.vocabulary_, "saving must not take the vocabulary from the live object"
+    dumped = sio.dumps(vectorizer)
+    loaded = sio.loads(dumped, trusted=sio.get_untrusted_types(data=dumped))
+    assert loaded.vocabulary_ == vectorizer.vocabulary_
+    assert (loaded.transform(other) != vectorizer.transform(other)).nnz == 0
+    assert len(dumped) < 40 * len(state["vocabulary_terms_"])
+
+
+def test_an_empty_vocabulary_survives_saving() -> None:
+    vectorizer = FastTfidfVectorizer()
+    vectorizer.vocabulary_ = {}
+    restored = FastTfidfVectorizer.__new__(FastTfidfVectorizer)
+    restored.__setstate__(vectorizer.__getstate__())
+    assert restored.vocabulary_ == {}
