@@ -118,7 +118,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|måder at dø|hvordan man dør|smertefri\w*|ondt at (?:dø|drukne)"
             r"|sikkert (?:at )?man dør"
         ),
-        _r(r"(?:ville ønske|ønsker) (?:at )?jeg (?:var død|aldrig var|ikke var|ikke eksisterede)"),
+        _r(
+            r"(?:ville ønske|ønsker) (?:bare )?(?:at )?jeg"
+            r" (?:var død|aldrig var|ikke var|ikke eksisterede)"
+        ),
         # Wanting to be dead, wishing it had been oneself, and a past attempt: no hyperbole
         # exemption, "lol prøvede at tage mit liv" is a past attempt told lightly.
         _r(
@@ -231,6 +234,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:tænker|tænkt|tænkte|overvejer|overvejet|planlægger) (?:på |over )?hvordan jeg"
             r" (?:skulle|skal|kunne|ville|vil) gøre det"
         ),
+        _r(r"træt af at (?:eksistere|leve|være i live)", hyperbole=True),
         # Worth, indifference to surviving, and a means at hand, said without naming death.
         _r(
             r"(?:ikke|ik) fortjener at leve|fortjener (?:ikke|ik) at leve|fortjener at dø"
@@ -240,7 +244,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:sidder|står|ligger) med (?:en |et |alle )?(?:snor|rebet|pillerne)"
             r"|ingen (?:nogensinde )?(?:ville finde|fandt) mig"
             r"|breve? (?:\w+ ){0,4}(?:man efterlader|til når jeg er væk)"
-            r"|(?:skal|må) stoppe\W+(?:for )?(?:permanent|for altid|for evigt)",
+            r"|(?:skal|må) stoppe\W+(?:for )?(?:permanent|for altid|for evigt)"
+            r"|måder (?:der )?(?:gør|at dø) (?:mindst|mindre) ondt"
+            r"|(?:fortryder|fortrudt|fortrød) (?:\w+ )?(?:at )?(?:jeg|de) overlevede"
+            r"|(?:ikke|ik) (?:skal|kommer til at) blive gammel"
+            r"|" + _PILLS + r" (?:\w+ )?på (?:\w+ )?(?:forskellige|flere) apotek\w*",
             negatable=False,
         ),
     ),
@@ -290,7 +298,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             negatable=False,
         ),
         _r(
-            r"mine ar(?!\w)|arene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
+            r"mine ar(?!\w)|arene|arrene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
             r"|(?:til|indtil) (?:de|det) bløder|fulde af streger"
             # "stregkode"/"barcode": rows of cuts, in the words young people use for them.
             r"|(?:arm|lår|ben|håndled)\w* (?:\w+ )?(?:ligner|er som|er) en stregkode"
@@ -304,7 +312,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         # homework word nearby does not make it hyperbole ("hvis jeg kommer i skole").
         _r(
             r"(?:sagde|siger|skrev|skriver) (?:at )?(?:han|hun|de) (?:ville|vil|skal|skulle)"
-            r" (?:slå|dræbe|stikke|skyde) mig",
+            r" (?:slå|dræbe|stikke|skyde) mig"
+            r"|(?:vil|ville|skal|skulle|truer med at|truede med at) (?:\w+ )?slå mig"
+            r"(?! selv| ihjel)",
             person="none",
             unless=r"(?<!\w)(?:haha\w*|hehe|lol|jk|xd|for sjov)(?!\w)|😂|🤣|💀|😅|😆",
         ),
@@ -372,7 +382,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="none",
             hyperbole=True,
         ),
-        _r(r"holdt mig (?:fast|nede)|holder mig nede", person="none"),
+        _r(
+            r"holdt mig (?:fast|nede)|holder mig nede|(?:tager|tog|tage) kvælertag på mig",
+            person="none",
+        ),
         _r(
             r"(?:gjorde|gjort|gør) (?:ting|noget) (?:ved|mod) mig|gør ved min mor|det han gjorde"
             r"|noget i min drink",
@@ -408,6 +421,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:tager|tog|holder|holdt|tage) mig (?:om|på) halsen|hænder\w* om (?:min )?hals"
             r"|(?:klemmer|klemte|niver|nev|klasker|klaskede) mig (?:bagi|i røven|i numsen)"
             r"|glemme hvad (?:han|hun|min \w+) gjorde"
+            r"|(?:holdt|holder) (?:han|hun|de) mig (?:fast|nede)"
+            r"|(?:holdt|holder|holdte) (?:mit|mig med) hoved\w* under vand\w*"
+            r"|(?:binder|bandt|bundet) (?:mig|min \w+) fast"
+            r"|(?:far|mor|stedfar|stedmor) (?:\w+ )?dræbte (?:min )?(?:mor|far)"
+            r"|(?:vil|ville|skal|skulle) (?:\w+ )?tage mig (?:efter|bagefter|når)"
+            r"|unless (?:i|you) pay"
             r"|(?:skal|skulle) giftes med"
             r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
             r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",

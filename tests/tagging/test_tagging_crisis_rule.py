@@ -159,3 +159,34 @@ def test_fires_on_worth_means_and_abuse_told_by_what_happens(text: str, tag: str
 )
 def test_the_new_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("er bare så træt af at eksistere efter det hele", "selvmordstanker"),
+        ("fortryder at jeg overlevede sidste gang", "selvmordstanker"),
+        ("har samlet panodiler fra flere forskellige apoteker", "selvmordstanker"),
+        ("ved bare at jeg ikke kommer til at blive gammel", "selvmordstanker"),
+        ("ville ønske bare at jeg ikke eksisterede", "selvmordstanker"),
+        ("kan ikke gå i svømmehallen pga arrene på armene", "selvskade"),
+        ("efter timen holdt de mig fast og tog min mobil", "vold_overgreb"),
+        ("stedfar truer med at slå mig hvis jeg fortæller det", "vold_overgreb"),
+        ("they say they will post it unless i pay 500", "vold_overgreb"),
+        ("mor bandt mig fast til sengen da jeg var lille", "vold_overgreb"),
+    ],
+)
+def test_fires_on_tiredness_of_living_scars_and_threats(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "så træt af at leve uden wifi lol",
+        "binder snørebåndene fast før løbet",
+        "min bror sagde han ville slå mig i fifa haha",
+    ],
+)
+def test_tiredness_and_threat_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
