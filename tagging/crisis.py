@@ -116,6 +116,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"tænk\w* (?:på|over|tit på|meget på)(?: at)? (?:dø|døden|at dø)|tanken om at dø"
             r"|tanker om (?:at dø|døden|selvmord)|tænk\w* (?:\w+ ){0,2}på døden"
             r"|måder at dø|hvordan man dør|smertefri\w*|ondt at (?:dø|drukne)"
+            r"|hvordan man (?:hænger|skyder|dræber|kvæler) sig"
             r"|sikkert (?:at )?man dør"
         ),
         _r(
@@ -234,7 +235,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:tænker|tænkt|tænkte|overvejer|overvejet|planlægger) (?:på |over )?hvordan jeg"
             r" (?:skulle|skal|kunne|ville|vil) gøre det"
         ),
-        _r(r"træt af at (?:eksistere|leve|være i live)", hyperbole=True),
+        _r(r"træt af (?:at (?:eksistere|leve|være i live)|livet)", hyperbole=True),
         # Worth, indifference to surviving, and a means at hand, said without naming death.
         _r(
             r"(?:ikke|ik) fortjener at leve|fortjener (?:ikke|ik) at leve|fortjener at dø"
@@ -243,6 +244,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|om det (?:\w+ )?er (?:det )?værd at (?:blive ved|leve|fortsætte)(?! med)"
             r"|(?:sidder|står|ligger) med (?:en |et |alle )?(?:snor|rebet|pillerne)"
             r"|ingen (?:nogensinde )?(?:ville finde|fandt) mig"
+            r"|(?:nogle|nogen|breve|brev) man efterlader"
+            r"|(?:fejler|overlever) (?:jeg )?(?:ikke|ik) næste gang"
+            r"|næste gang (?:lykkes|virker) det"
+            r"|(?:mit|mine) (?:selvmords)?forsøg(?:et)?(?! på| at)"
+            r"|hvorfor er jeg (?:overhovedet )?her(?: overhovedet)?(?! i | på | for at)"
+            r"|tænk\w* (?:på|over) at (?:stoppe|slutte|ende) det(?: hele)?(?! med| her med)"
+            r"|(?:vil|kan|gider|orker) jeg (?:ikke|ik|ikk) (?:leve|være her|være i live)"
             r"|breve? (?:\w+ ){0,4}(?:man efterlader|til når jeg er væk)"
             r"|(?:skal|må) stoppe\W+(?:for )?(?:permanent|for altid|for evigt)"
             r"|måder (?:der )?(?:gør|at dø) (?:mindst|mindre) ondt"
@@ -287,6 +295,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:skader|skadet|skærer|cutter|brænder|slår) jeg (?:i )?mig selv(?! ihjel)"
             r"|(?:skærer|skar|cutter|brænder|rister|kradser) jeg (?:i )?mig(?!\w)"
             r"|skæring(?:en|er|erne)?(?!\w)|en streg for hver|gøre noget ved mig selv"
+            r"|(?:stikker|stak|prikker) (?:jeg )?mig (?:i|med) (?:fingrene|armen|armene|låret"
+            r"|lårene|huden|en nål|nåle)"
             r"|skader mig selv|skadet mig selv"
             r"|(?:stikker|stak|stukket|prikker) mig selv",
             person="none",
@@ -427,6 +437,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:far|mor|stedfar|stedmor) (?:\w+ )?dræbte (?:min )?(?:mor|far)"
             r"|(?:vil|ville|skal|skulle) (?:\w+ )?tage mig (?:efter|bagefter|når)"
             r"|unless (?:i|you) pay"
+            r"|(?:tager|tog|rører|rørte) på mig(?!\w| selv)"
             r"|(?:skal|skulle) giftes med"
             r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
             r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",

@@ -190,3 +190,36 @@ def test_fires_on_tiredness_of_living_scars_and_threats(text: str, tag: str) -> 
 )
 def test_tiredness_and_threat_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("har læst om hvordan man hænger sig hele natten", "selvmordstanker"),
+        ("har skrevet nogle man efterlader til mor og far", "selvmordstanker"),
+        ("sidste gang gik det galt men jeg fejler ik næste gang", "selvmordstanker"),
+        ("efter mit forsøg i foråret er alle så forsigtige med mig", "selvmordstanker"),
+        ("hvorfor er jeg overhovedet her", "selvmordstanker"),
+        ("ligger og tænker på at ende det hele", "selvmordstanker"),
+        ("hvis de finder ud af det vil jeg ikke leve", "selvmordstanker"),
+        ("er bare så træt af livet for tiden", "selvmordstanker"),
+        ("når det bliver for meget stikker jeg mig med nåle", "selvskade"),
+        ("en kunde tager på mig når chefen ikke ser det", "vold_overgreb"),
+    ],
+)
+def test_fires_on_methods_letters_past_attempts_and_touching(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "træt af livet lol har 3 afleveringer i morgen",
+        "mit forsøg på at lære at skate gik dårligt",
+        "hvorfor er jeg her i chatten, jeg ved ik hvad jeg skal skrive",
+        "tænker på at stoppe det med fodbold",
+        "jeg tager på mig selv af al den slik",
+    ],
+)
+def test_the_method_and_letter_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
