@@ -134,3 +134,19 @@ def test_someone_elses_suicide_is_grief(tagger: Tagger, text: str) -> None:
 def test_own_thoughts_after_someone_elses_suicide_stay_a_crisis(tagger: Tagger, text: str) -> None:
     pred = one(tagger, text)
     assert "selvmordstanker" in pred.tags and pred.crisis
+
+
+# People who appear in many abuse and bereavement-crisis messages; in ordinary news they must
+# not raise an alarm (the eighth round found "min onkel har fået en ny bil" tagged as abuse).
+_RELATIVES_AND_ADULTS = ["onkel", "stedfar", "mors kæreste", "fætter", "nabo", "bedstefar"]
+
+
+@pytest.mark.parametrize("who", _RELATIVES_AND_ADULTS)
+@pytest.mark.parametrize(
+    "template",
+    ["min {} har fået en ny bil", "min {} døde sidste år", "min {} flytter til aarhus"],
+)
+def test_ordinary_news_about_a_relative_is_not_a_crisis(
+    tagger: Tagger, who: str, template: str
+) -> None:
+    assert not one(tagger, template.format(who)).crisis

@@ -24,9 +24,14 @@ from tagging.train import TrainResult
 # chosen out of fold fell from 0.56 to 0.42 and the split's `nedtrykthed` precision from 0.93
 # to 0.81 (two more false alarms, recall unchanged at 13 of 20), while both other authors'
 # sets gained ~0.02 macro-F1 (docs/tagger.md, Seventh round).
+# Eighth round: the crisis-precision floor went from 0.77 to 0.74. The writers added then had
+# only DESIGN.md's rules, which say a missed crisis is far worse than a false alarm, and they
+# gave a crisis tag to vague hints ("vil bare ikke være her mere", a partner's control) that
+# this split's author left without one; the split's precision moved 0.797 -> 0.76-0.78 while
+# recall stayed 63 of 63 (docs/tagger.md, Eighth round). The issue's target is 0.70.
 MACRO_F1_FLOOR = 0.84
 CRISIS_RECALL_FLOOR = 0.98
-CRISIS_PRECISION_FLOOR = 0.77
+CRISIS_PRECISION_FLOOR = 0.74
 PER_TAG_F1_FLOOR = 0.70
 
 
