@@ -259,6 +259,35 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|" + _PILLS + r" (?:\w+ )?på (?:\w+ )?(?:forskellige|flere) apotek\w*",
             negatable=False,
         ),
+        # Wanting to follow someone who died, a future the writer cannot picture, questions
+        # about what follows one's own death or whether a fall kills, and overdoses of one's
+        # own medicine told without a number.
+        _r(
+            r"(?:døde|død|tog sit (?:eget )?liv|taget sit (?:eget )?liv)\W+(?:\w+\W+){0,8}"
+            r"(?:jeg (?:vil|ville|har lyst til at|ønsker at)|(?:vil|ville) jeg)"
+            r" (?:bare |gerne |helst )?"
+            r"(?:(?:være (?:sammen )?(?:med|hos)|med|(?:op |hen )?til) (?:ham|hende|dem)"
+            r"(?: igen)?(?!\w| \w)|(?:gøre )?det samme(?!\w| \w))",
+            person="none",
+            negatable=False,
+        ),
+        _r(
+            r"(?:stoppe|holde op) med at eksistere"
+            r"|(?:om|ikke|ik) jeg (?:stadig )?(?:er|vil være) her om"
+            r" (?:\d+|et|en|to|tre|et par|nogle)(?!\w)"
+            r"|(?:ikke|ik) se mig selv (?:blive|fylde|nå at blive) \d\d(?: år)?(?!\w| \w)"
+            r"|hvad sker der (?:\w+ ){0,4}hvis (?:man|jeg) (?:dør|døde|er død)"
+            r"|dør man (?:hvis (?:man )?|af at )?(?:hopper|springer|falder|hoppe|springe)"
+            r"|(?:drømte|drømmer) (?:\w+ )?(?:om )?at jeg (?:døde|var død)\W+(?:\w+\W+){0,5}"
+            r"(?:rart|dejligt|fredeligt|fred)"
+            r"|(?:ikke|ik) jeg fejler næste gang"
+            r"|(?:skal|skulle) ha(?:ve)? (?:min|mine|mit) \w+ hvis (?:der sker|der skete|jeg)"
+            r"|(?:tage|tog|taget|tager|slugte|slugt) (?:nogle |en masse |mange |alle |flere )?"
+            r"(?:ekstra |for mange )?(?:af )?(?:mine|sine) (?:" + _PILLS[3:-1] + r"|hormoner)"
+            r"(?: \w+)? (?:på (?:én|en) gang|for at se hvad der ske)"
+            r"|(?:alle|hele) (?:mine|sine) (?:hormoner|" + _PILLS[3:-1] + r") på (?:én|en) gang",
+            negatable=False,
+        ),
     ),
     "selvskade": (
         _r(r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig", person="none"),
@@ -293,7 +322,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:dybe|mange|nye|friske) snit|snit (?:på|i) (?:min|mine|maven|armen|armene|låret"
             r"|lårene|håndleddet|håndleddene)"
             r"|(?:skader|skadet|skærer|cutter|brænder|slår) jeg (?:i )?mig selv(?! ihjel)"
-            r"|(?:skærer|skar|cutter|brænder|rister|kradser) jeg (?:i )?mig(?!\w)"
+            r"|(?:klippe|klipper|klippet|klippede|river|rive|rev|flår) (?:jeg )?(?:i )?mig selv"
+            r"|(?:river|rive|rev|flår|kradser) mig (?:selv )?(?:i|på) (?:armene|armen|huden"
+            r"|benene|låret|lårene|maven)"
             r"|skæring(?:en|er|erne)?(?!\w)|en streg for hver|gøre noget ved mig selv"
             r"|(?:stikker|stak|prikker) (?:jeg )?mig (?:i|med) (?:fingrene|armen|armene|låret"
             r"|lårene|huden|en nål|nåle)"
@@ -315,6 +346,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|stregkode på (?:mine|min|mit|armen|armene|låret|lårene|benene)"
             r"|barcode (?:on|på)",
             person="none",
+        ),
+        # Inverted order after a clause ("når det ikke virker skærer jeg mig"): a negation
+        # of this verb would follow the subject, so one before it belongs to the clause before.
+        _r(
+            r"(?:skærer|skar|cutter|brænder|rister|kradser) jeg (?:i )?mig(?!\w)"
+            r"|(?:se|set|opdaget|opdagede|vise) mine (?:arme|håndled)(?! \w)",
+            person="none",
+            negatable=False,
         ),
     ),
     "vold_overgreb": (
@@ -441,6 +480,20 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:skal|skulle) giftes med"
             r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
             r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",
+            person="victim",
+        ),
+        # A weapon aimed at the writer, a door or wall broken in rage, a blow to the head, and
+        # a marriage the family decides.
+        _r(
+            r"(?:pistol|luftpistol|gevær|luftgevær|kniv)\w*\W+(?:\w+\W+){0,3}sigte\w* på mig"
+            r"|(?:truer|truede|truet) mig med (?:en |et |sin |sit )?(?:kniv|pistol|våben|bat"
+            r"|bælte|bæltet|kølle)"
+            r"|(?:kniv|kniven|pistol\w*|luftpistol\w*|luftgevær\w*) (?:mod|på) mig"
+            r"|(?:han|hun|de|far|mor|stedfar|papfar|bonusfar|stedmor) (?:\w+ ){0,2}"
+            r"(?:slået|slog|slår|sparket|sparkede|sparker) hul i (?:døren|døre|væggen|væggene)"
+            r"|(?:flaske|sten|knytnæve|glas) i hovedet"
+            r"|(?:vil|vil have|bestemt) (?:at )?jeg skal (?:gifte mig|giftes)"
+            r"|gifte mig med (?:min fætter|min kusine|en mand jeg|en jeg ikke)",
             person="victim",
         ),
     ),

@@ -223,3 +223,44 @@ def test_fires_on_methods_letters_past_attempts_and_touching(text: str, tag: str
 )
 def test_the_method_and_letter_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("min morfar døde i påsken og jeg vil bare op til ham", "selvmordstanker"),
+        ("siden min kusine tog sit liv tænker jeg at jeg vil gøre det samme", "selvmordstanker"),
+        ("tror ikke jeg er her om et år", "selvmordstanker"),
+        ("kan ikke se mig selv fylde 20", "selvmordstanker"),
+        ("hvad sker der med min discord hvis jeg dør", "selvmordstanker"),
+        ("dør man hvis man springer fra en p-kælder", "selvmordstanker"),
+        ("drømmer tit om at jeg døde og så var der bare fred", "selvmordstanker"),
+        ("slugte en masse af mine sovepiller på en gang i går", "selvmordstanker"),
+        ("vil bare stoppe med at eksistere", "selvmordstanker"),
+        ("har klippet i mig selv med en neglesaks", "selvskade"),
+        ("jeg river mig på armene når jeg ikke kan sove", "selvskade"),
+        ("hvis det ikke hjælper at løbe så brænder jeg mig", "selvskade"),
+        ("han har en kniv og sidder og sigter på mig når han er fuld", "vold_overgreb"),
+        ("stedfar truede mig med bæltet", "vold_overgreb"),
+        ("mor har sparket hul i døren til mit værelse igen", "vold_overgreb"),
+        ("familien har bestemt at jeg skal giftes til sommer", "vold_overgreb"),
+    ],
+)
+def test_fires_on_following_the_dead_futures_overdoses_and_weapons(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min morfar døde og jeg vil gerne være med dem til begravelsen",
+        "hun døde i filmen og jeg ville gøre det samme som hovedpersonen",
+        "kan ikke se mig selv blive 30 og have børn",
+        "vi spillede paintball og han sigtede på mig hele tiden",
+        "jeg slog hul i døren da jeg tabte i fifa",
+        "min hund døde og jeg vil gerne have en ny",
+        "tog en af mine allergipiller i morges",
+    ],
+)
+def test_the_following_and_weapon_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
