@@ -158,6 +158,26 @@ def _fold_probabilities(
         return predict_proba(model, [x[j] for j in held_rows])
 
 
+def out_of_fold(
+    x: Sequence[str],
+    y: npt.NDArray[np.int_],
+    folds: Sequence[tuple[npt.NDArray[np.int_], npt.NDArray[np.int_]]],
+    seed: int,
+    tick: Progress,
+    n_jobs: int = -1,
+) -> FloatArray:
+    """Each message's probabilities from the fold's model that did not train on it."""
+    oof = np.zeros(y.shape, dtype=np.float64)
+    # Folds are independent fits, so they run side by side in worker processes (text
+    # features are pure Python, which threads would serialise); results come back in order.
+    with Parallel(n_jobs=n_jobs, backend="loky", return_as="generator") as parallel:
+        results = parallel(delayed(_fold_probabilities)(x, y, tr, va, seed) for tr, va in folds)
+        for k, ((_, va), probs) in enumerate(zip(folds, results, strict=True), start=1):
+            oof[va] = probs
+            tick(f"cross-validation fold {k}/{len(folds)}")
+    return oof
+
+
 def fit_and_score(
     train: Sequence[Example], test: Sequence[Example], seed: int, tick: Progress
 ) -> Fitted:
@@ -165,15 +185,8 @@ def fit_and_score(
     y = training_targets([ex.tags for ex in train])
     xt = [ex.text for ex in test]
     yt = label_matrix([ex.tags for ex in test])
-    oof = np.zeros(y.shape, dtype=np.float64)
     folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(x))
-    # Folds are independent fits, so they run side by side in worker processes (text
-    # features are pure Python, which threads would serialise); results come back in order.
-    with Parallel(n_jobs=-1, backend="loky", return_as="generator") as parallel:
-        results = parallel(delayed(_fold_probabilities)(x, y, tr, va, seed) for tr, va in folds)
-        for k, ((_, va), probs) in enumerate(zip(folds, results, strict=True), start=1):
-            oof[va] = probs
-            tick(f"cross-validation fold {k}/{FOLDS}")
+    oof = out_of_fold(x, y, folds, seed, tick)
     with threadpool_limits(limits=1):
         lex = lexicon_matrix(x)
         thresholds = choose_thresholds(y, oof, lex)
