@@ -44,7 +44,8 @@ _FRIEND = re.compile(
     r"|en (?:god )?(?:ven|veninde|kammerat))(?!\w)"
 )
 _NEGATION = re.compile(
-    r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not|no|don'?t|ej)(?!\w)"
+    r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not(?! me\b)|no|don'?t|ej)"
+    r"(?!\w)"
 )
 _AFFIRMING = re.compile(
     r"(?<!\w)(stoppe|stopper|holde op|lade være|lade vær|styre|undgå|lade)(?!\w)"

@@ -276,7 +276,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:om|ikke|ik) jeg (?:stadig )?(?:er|vil være) her om"
             r" (?:\d+|et|en|to|tre|et par|nogle)(?!\w)"
             r"|(?:ikke|ik) se mig selv (?:blive|fylde|nå at blive) \d\d(?: år)?(?!\w| \w)"
-            r"|hvad sker der (?:\w+ ){0,4}hvis (?:man|jeg) (?:dør|døde|er død)"
+            r"|hvad sker der (?:\w+ ){0,4}(?:hvis|når) (?:man|jeg) (?:dør|døde|er død)(?! i \w)"
+            r"|hvordan man (?:tager|tog) sit (?:eget )?liv|indlagt efter (?:et|mit) forsøg"
+            r"|(?:pilleglas\w*|pillerne|piller|medicinen)\W+(?:\w+\W+){0,6}(?:talt|talte|tæller)"
+            r" dem"
+            r"|(?:dø|død|dør)\W+(?:\w+\W+){0,6}(?:ikke|ik) (?:en |for )?(?:joke|sjov)"
+            r" (?:denne gang|i dag|længere)"
             r"|dør man (?:hvis (?:man )?|af at )?(?:hopper|springer|falder|hoppe|springe)"
             r"|(?:drømte|drømmer) (?:\w+ )?(?:om )?at jeg (?:døde|var død)\W+(?:\w+\W+){0,5}"
             r"(?:rart|dejligt|fredeligt|fred)"
@@ -340,6 +345,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _r(
             r"mine ar(?!\w)|arene|arrene|mine sår|sårene|lange ærmer|se blod|blodet på mit"
+            r"|(?:hoodie|hættetrøje|lange ærmer|langærmet)\W+(?:\w+\W+){0,5}(?:selvom|selv om"
+            r"|også når) (?:det er|der er) (?:varmt|hedebølge|sommer|\d+ grader)"
             r"|(?:til|indtil) (?:de|det) bløder|fulde af streger"
             # "stregkode"/"barcode": rows of cuts, in the words young people use for them.
             r"|(?:arm|lår|ben|håndled)\w* (?:\w+ )?(?:ligner|er som|er) en stregkode"
@@ -477,6 +484,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:vil|ville|skal|skulle) (?:\w+ )?tage mig (?:efter|bagefter|når)"
             r"|unless (?:i|you) pay"
             r"|(?:tager|tog|rører|rørte) på mig(?!\w| selv)"
+            r"|(?:sparker|sparkede|sparket|slår|slog|tæsker) (?:\w+ )?til mig"
+            r"|(?:gjort|gjorde) noget(?: ved mig)?\W+(?:\w+\W+){0,3}(?:kan|tør) (?:ikke|ik)"
+            r" (?:skrive|sige|fortælle) det"
+            r"|vågnede (?:op )?(?:hjemme hos|i seng med|i sengen hos|hos) (?:en|nogen) (?:som )?jeg"
+            r" (?:ikke|ik) (?:kender|kendte)"
             r"|(?:skal|skulle) giftes med"
             r"|kigge\w* på mig (?:i badet|når jeg (?:er nøgen|klæder om))"
             r"|gemme\w* mig (?:\w+ ){0,4}(?:når|for) (?:min )?(?:far|mor|stedfar|stedmor)",

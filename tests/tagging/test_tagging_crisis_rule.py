@@ -264,3 +264,36 @@ def test_fires_on_following_the_dead_futures_overdoses_and_weapons(text: str, ta
 )
 def test_the_following_and_weapon_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("not me der får bank af min far igen 💀", "vold_overgreb"),
+        ("hvad sker der med ens tiktok når man er død", "selvmordstanker"),
+        ("har søgt på hvordan man tager sit liv", "selvmordstanker"),
+        ("var indlagt efter mit forsøg i vinter", "selvmordstanker"),
+        ("hældte pillerne ud på bordet og talte dem", "selvmordstanker"),
+        ("vil bare dø lol og det er ikke en joke denne gang", "selvmordstanker"),
+        ("har altid hættetrøje på selvom det er 28 grader", "selvskade"),
+        ("drengene i omklædningen sparker til mig", "vold_overgreb"),
+        ("min træner har gjort noget og jeg tør ikke sige det", "vold_overgreb"),
+        ("vågnede hjemme hos en jeg ikke kendte efter festen", "vold_overgreb"),
+    ],
+)
+def test_fires_on_ironic_confessions_counted_pills_and_hidden_arms(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not me der glemte min madpakke igen 💀",
+        "har hættetrøje på fordi jeg fryser",
+        "hvad sker der når man dør i minecraft hardcore",
+        "talte pillerne i min vitaminbøtte",
+        "han sparker til bolden hele frikvarteret",
+    ],
+)
+def test_the_confession_and_hidden_arm_rules_keep_out_of_near_misses(text: str) -> None:
+    assert hits(text) == set()
