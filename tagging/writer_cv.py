@@ -90,7 +90,7 @@ def writer_folds(
 def run(rows: Rows, seed: int, n_jobs: int = -1) -> WriterCvResult:
     y = training_targets(rows.tags)
     folds = writer_folds(rows.files, seed)
-    oof = out_of_fold(rows.texts, y, folds, seed, lambda _step: None, n_jobs=n_jobs)
+    oof, _ = out_of_fold(rows.texts, y, folds, seed, lambda _step: None, n_jobs=n_jobs)
     with threadpool_limits(limits=1):
         lex = lexicon_matrix(rows.texts)
     thresholds = choose_thresholds(y, oof, lex)
