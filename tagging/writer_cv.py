@@ -35,7 +35,9 @@ from tagging.train import FOLDS, choose_thresholds, out_of_fold
 # Files written by one independent writer each. Earlier files are the first author's; the
 # counter-example files were written by several people to one narrow brief.
 _WRITER_FILE = re.compile(r"r(?:1[2-9]|[2-9]\d)_\w+")
-COUNTER_EXAMPLE_FILES = frozenset({"r16_hverdagsvoksne", "r16_onkler", "r16_sorg"})
+COUNTER_EXAMPLE_FILES = frozenset(
+    {"r16_hverdagsvoksne", "r16_onkler", "r16_sorg", "r19_slaegt", "r19_bonusfamilie", "r19_voksne"}
+)
 
 
 def is_writer_file(stem: str) -> bool:
