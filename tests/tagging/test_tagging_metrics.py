@@ -30,11 +30,16 @@ from tagging.train import TrainResult
 # gave a crisis tag to vague hints ("vil bare ikke være her mere", "ingen ville savne mig") that
 # this split's author left without one; the split's precision moved 0.797 -> 0.76-0.78 while
 # recall stayed 63 of 63 (docs/tagger.md, Eighth round). The target is 0.70.
-MACRO_F1_FLOOR = 0.84
+# Ninth round: 5,284 messages by 17 more writers and 843 counter-examples raised the split to
+# macro-F1 0.878, crisis recall 1.000 (63 of 63), precision 0.778 (the any-crisis net's floor
+# went 0.75 -> 0.72), weakest tag 0.757 (`nedtrykthed`); the macro-F1 and per-tag floors rise
+# to keep the same margins below them.
+MACRO_F1_FLOOR = 0.86
 CRISIS_RECALL_FLOOR = 0.98
 CRISIS_PRECISION_FLOOR = 0.74
-# 0.70 -> 0.68 in the eighth round, for the same margin below the weakest tag (0.703).
-PER_TAG_F1_FLOOR = 0.68
+# 0.70 -> 0.68 in the eighth round, for the same margin below the weakest tag (0.703); 0.73
+# in the ninth (weakest 0.757).
+PER_TAG_F1_FLOOR = 0.73
 
 
 def test_macro_f1_floor(trained: TrainResult) -> None:
