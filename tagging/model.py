@@ -271,15 +271,27 @@ def predict_proba(pipeline: Any, texts: Sequence[str]) -> FloatArray:
     (unless they refer back to it, see `_WANTS_THE_SAME`).
     """
     probs: FloatArray = np.asarray(pipeline.predict_proba(list(texts)), dtype=np.float64)
+    rows, masked = others_suicide_masked(texts)
+    if rows:
+        without = np.asarray(pipeline.predict_proba(masked), dtype=np.float64)
+        keep_own_crisis(probs, rows, without)
+    return probs
+
+
+def others_suicide_masked(texts: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The rows that tell someone else's suicide (and do not refer back to it), and their
+    normalised text with the suicide told as a plain death (see `predict_proba`)."""
     normalised = [normalise(text) for text in texts]
     rows = [
         i
         for i, text in enumerate(normalised)
         if _OTHERS_SUICIDE.search(text) and not _WANTS_THE_SAME.search(text)
     ]
-    if rows:
-        masked = [_OTHERS_SUICIDE.sub("døde", normalised[i]) for i in rows]
-        cols = _OWN_CRISIS_COLUMNS
-        without = np.asarray(pipeline.predict_proba(masked), dtype=np.float64)[:, cols]
-        probs[np.ix_(rows, cols)] = np.minimum(probs[np.ix_(rows, cols)], without)
-    return probs
+    return rows, [_OTHERS_SUICIDE.sub("døde", normalised[i]) for i in rows]
+
+
+def keep_own_crisis(probs: FloatArray, rows: Sequence[int], without: FloatArray) -> None:
+    """Lower `rows`' suicidal-thoughts and any-crisis probabilities (in place) to those of
+    their masked text (`without`, one row each, all columns)."""
+    cols = _OWN_CRISIS_COLUMNS
+    probs[np.ix_(rows, cols)] = np.minimum(probs[np.ix_(rows, cols)], without[:, cols])

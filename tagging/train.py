@@ -38,14 +38,17 @@ from tagging.corpus import (
     read_feedback,
 )
 from tagging.evaluate import Metrics, compute_metrics
+from tagging.fold_features import FoldFeatures
 from tagging.model import (
     ANY_CRISIS,
     COLUMNS,
     CRISIS_INDEX,
     FloatArray,
+    build_features,
     build_pipeline,
     decide,
     describe,
+    keep_own_crisis,
     label_matrix,
     lexicon_matrix,
     predict_proba,
@@ -147,17 +150,23 @@ def choose_thresholds(
 
 
 def _fold_probabilities(
-    x: Sequence[str],
+    features: FoldFeatures,
     y: npt.NDArray[np.int_],
     train_rows: npt.NDArray[np.int_],
     held_rows: npt.NDArray[np.int_],
     seed: int,
 ) -> FloatArray:
-    """Out-of-fold probabilities of one cross-validation fold (run in a worker process)."""
+    """Out-of-fold probabilities of one cross-validation fold (run in a worker process):
+    `predict_proba` of the recipe fitted on `train_rows`, from the features cut for the fold."""
+    held_masked = [k for k, row in enumerate(held_rows) if row in features.masked_row]
+    masked_rows = np.array([features.masked_row[held_rows[k]] for k in held_masked], dtype=int)
+    x_train, x_held, x_masked = features.fold(train_rows, [held_rows, masked_rows])
     with threadpool_limits(limits=1):
-        model = build_pipeline(seed, n_jobs=1)
-        model.fit([x[j] for j in train_rows], y[train_rows])
-        return predict_proba(model, [x[j] for j in held_rows])
+        clf = build_pipeline(seed, n_jobs=1).named_steps["clf"].fit(x_train, y[train_rows])
+        probs = np.asarray(clf.predict_proba(x_held), dtype=np.float64)
+        if held_masked:
+            keep_own_crisis(probs, held_masked, clf.predict_proba(x_masked))
+        return probs
 
 
 def _fit_all(x: Sequence[str], y: npt.NDArray[np.int_], seed: int) -> Any:
@@ -179,22 +188,27 @@ def out_of_fold(
     """Each message's probabilities from the fold's model that did not train on it, and with
     `fit_final` the model trained on all messages (else None)."""
     oof = np.zeros(y.shape, dtype=np.float64)
-    tasks = [delayed(_fold_probabilities)(x, y, tr, va, seed) for tr, va in folds]
+    # Tokenized and counted once for all folds (FoldFeatures: the same matrices as fitting
+    # the features on each fold).
+    with threadpool_limits(limits=1):
+        features = FoldFeatures(build_features(), x, n_jobs=n_jobs)
+    tasks = [delayed(_fold_probabilities)(features, y, tr, va, seed) for tr, va in folds]
     if fit_final:
-        # The final fit runs as one more task: with five folds on two cores the last fold
-        # would otherwise leave a core idle, and the final fit waited for it (~5 s of ~54).
-        # Its weights are the same in a worker as in this process (tested).
-        tasks.append(delayed(_fit_all)(x, y, seed))
+        # The final fit runs beside the folds, first because it takes longest (it also
+        # tokenizes): on two cores the folds fill the other core meanwhile, and no core
+        # idles at the end. Its weights are the same in a worker as in this process (tested).
+        tasks.insert(0, delayed(_fit_all)(x, y, seed))
     final = None
-    # Folds are independent fits, so they run side by side in worker processes (text
-    # features are pure Python, which threads would serialise); results come back in order.
+    # Folds are independent fits, so they run side by side in worker processes (liblinear
+    # shuffles with one process-wide generator, see LogisticNaiveBayes); results come back
+    # in order.
     with Parallel(n_jobs=n_jobs, backend="loky", return_as="generator") as parallel:
-        for k, result in enumerate(parallel(tasks), start=1):
-            if k > len(folds):
-                final = result
-                tick("final fit")
-                continue
-            oof[folds[k - 1][1]] = result
+        results = parallel(tasks)
+        if fit_final:
+            final = next(results)
+            tick("final fit")
+        for k, ((_, held), probs) in enumerate(zip(folds, results, strict=True), start=1):
+            oof[held] = probs
             tick(f"cross-validation fold {k}/{len(folds)}")
     return oof, final
 

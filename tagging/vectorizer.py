@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -122,7 +122,8 @@ class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
             found.extend(hit)
         return found
 
-    def transform(self, raw_documents: Iterable[str]) -> Any:
+    def transform(self, raw_documents: Iterable[Any]) -> Any:
+        # Documents are texts, or token lists for a vectorizer whose tokenizer takes those.
         check_is_fitted(self, "vocabulary_")
         analyze = self.build_analyzer()
         lookup = self.vocabulary_.get
@@ -155,22 +156,23 @@ class FastTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
             shape=(len(indptr) - 1, len(self.vocabulary_)),
         )
         counts.sum_duplicates()  # also sorts the indices, as scikit-learn's counts are
-        return self._weigh(counts)
+        return weigh(counts, self._tfidf)
 
-    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """`TfidfTransformer.transform` for the l2 norm, without its input validation and
-        output wrapping (most of a one-message call): the same arithmetic in the same order."""
-        tfidf = self._tfidf
-        if tfidf.norm != "l2":
-            return tfidf.transform(counts, copy=False)
-        data = counts.data
-        if tfidf.sublinear_tf:
-            np.log(data, data)
-            data += 1.0
-        if tfidf.use_idf:
-            data *= tfidf.idf_[counts.indices]
-        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
-        norms[norms == 0.0] = 1.0
-        data /= norms[rows]
-        return counts
+
+def weigh(counts: sparse.csr_matrix, tfidf: TfidfTransformer) -> sparse.csr_matrix:
+    """`TfidfTransformer.transform` for the l2 norm, without its input validation and output
+    wrapping (most of a one-message call): the same arithmetic in the same order. `counts`
+    (float) is weighted in place."""
+    if tfidf.norm != "l2":
+        return tfidf.transform(counts, copy=False)
+    data = counts.data
+    if tfidf.sublinear_tf:
+        np.log(data, data)
+        data += 1.0
+    if tfidf.use_idf:
+        data *= tfidf.idf_[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
+    norms[norms == 0.0] = 1.0
+    data /= norms[rows]
+    return counts

@@ -47,6 +47,12 @@ def pretokenized(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def tokens_and_stems(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Each normalised message's spaCy tokens, and their stems."""
+    words = [tokenize(normalise(text)) for text in texts]
+    return words, [stems(tokens) for tokens in words]
+
+
 def _vectorizer(ngram_range: tuple[int, int]) -> FastTfidfVectorizer:
     return FastTfidfVectorizer(
         tokenizer=pretokenized,
@@ -64,19 +70,21 @@ class WordAndStemTfidf(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.ngram_range = ngram_range
 
-    @staticmethod
-    def _tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
-        words = [tokenize(normalise(text)) for text in texts]
-        return words, [stems(tokens) for tokens in words]
-
     def fit(self, x: Iterable[str], y: Any = None) -> WordAndStemTfidf:
-        words, stemmed = self._tokens(x)
-        self.words_ = _vectorizer(self.ngram_range).fit(words)
-        self.stems_ = _vectorizer(self.ngram_range).fit(stemmed)
+        self.fit_transform(x)
         return self
 
+    def fit_transform(self, x: Iterable[str], y: Any = None) -> sparse.csr_matrix:
+        # One tokenization for fitting and transforming (TransformerMixin's would run two).
+        words, stemmed = tokens_and_stems(x)
+        self.words_ = _vectorizer(self.ngram_range)
+        self.stems_ = _vectorizer(self.ngram_range)
+        return sparse.hstack(
+            [self.words_.fit_transform(words), self.stems_.fit_transform(stemmed)], format="csr"
+        )
+
     def transform(self, x: Iterable[str]) -> sparse.csr_matrix:
-        words, stemmed = self._tokens(x)
+        words, stemmed = tokens_and_stems(x)
         return sparse.hstack(
             [self.words_.transform(words), self.stems_.transform(stemmed)], format="csr"
         )

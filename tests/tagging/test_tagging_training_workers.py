@@ -24,8 +24,8 @@ def test_the_final_fit_beside_the_folds_equals_a_fit_in_this_process() -> None:
     probe = [*x[:50], "vil bare sove og ikke vågne", "hej"]
     np.testing.assert_array_equal(predict_proba(final, probe), predict_proba(here, probe))
     assert ticks == [
+        "final fit",
         "cross-validation fold 1/3",
         "cross-validation fold 2/3",
         "cross-validation fold 3/3",
-        "final fit",
     ]

@@ -78,7 +78,7 @@ def test_each_writer_is_scored_by_a_model_that_never_saw_them(
     seen: list[tuple[set[str], set[str]]] = []
 
     def fake_fold(
-        x: list[str],
+        features: object,
         y: npt.NDArray[np.int_],
         train_rows: npt.NDArray[np.int_],
         held_rows: npt.NDArray[np.int_],
