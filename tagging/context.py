@@ -55,6 +55,7 @@ _EVERYDAY = re.compile(
     r"(?<!\w)(matematik|matte|eksamen|eksamens\w*|\w*prøven|\w*prøverne|\w+prøve|lektie\w*|"
     r"aflevering\w*|opgave\w*|projekt\w*|fremlæg\w*|skole\w*|karakter\w*|dansk|tysk|engelsk|fysik\w*|kemi\w*|"
     r"biologi|test|kamp\w*|træning|lol|haha\w*|hehe|xd|jk|ik seriøst|ikke seriøst|"
+    r"lmao|lmfao|fortnite|fifa|playstation|ps5|xbox|gruppearbejde\w*|danskstil\w*|\w*fest|"
     r"02|00|-3)(?!\w)|😂|🤣|💀|😅|😆"
 )
 

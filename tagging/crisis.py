@@ -74,7 +74,21 @@ _PILLS = (
     r"sertralin|melatonin)"
 )
 
-_TOPIC = r"(?:program|film|serie|opgave|emne|artikel|bog|dokumentar|video|podcast) om"
+# A school or media topic: "vi har en opgave om selvmord", "projekt om vold i hjemmet".
+_TOPIC = (
+    r"(?:program|film|serie|\w*opgave|emne|artikel|bog|dokumentar|video|podcast|projekt"
+    r"|kronik|\w*stil|foredrag|tema) om"
+)
+# Bruises and black eyes from sport, play or the writer's own hands are not abuse, unless the
+# clause says who gave them or that they are to be explained away ("sige det var fra fodbold").
+_NOT_ABUSE_BRUISES = (
+    r"^(?!.*(?<!\w)(?:sige|siger|sagde|sagt|lyve|lyver|løj|påstå\w*|forklare\w*|gav mig"
+    r"|slog mig|slår mig)(?!\w)).*?"
+    r"(?<!\w)(?:(?:til|af|i|fra|efter) (?:\w+ )?(?:boksning|boksetræning|rugby|håndbold|fodbold"
+    r"|basket\w*|mma|ishockey|hockey|træning\w*|kamp\w*|idræt|kampsport|karate|judo)"
+    r"|tackling|mig selv)(?!\w)"
+)
+
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "selvmordstanker": (
@@ -298,7 +312,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig", person="none"),
         _r(
             r"(?:skære|skærer|skar|skåret)(?! (?:jeg )?(?:i |op )?(?:brød|grønt|løg|kage|mad|hår"
-            r"|pizza|kød|frugt|gulerød|agurk|papir|karton|tomat))"
+            r"|pizza|kød|frugt|gulerød|agurk|papir|karton|tomat))(?! ned(?!\w))"
         ),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
         _r(
@@ -424,8 +438,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="victim",
         ),
         _r(
-            r"blå mærker|blåt øje|lussing\w*|kvælertag|voldelig|går amok|vold(?!\w)",
+            r"blå mærker|blåt øje|lussing\w*|kvælertag|voldelig|(?<!jeg )går amok|vold(?!\w)",
             person="victim",
+            unless=_TOPIC + "|" + _NOT_ABUSE_BRUISES,
         ),
         _r(
             r"vores (?:lille )?hemmelighed|(?:ikke|ik) (?:må|måtte) (?:sige|fortælle) (?:det )?til",

@@ -297,3 +297,40 @@ def test_fires_on_ironic_confessions_counted_pills_and_hidden_arms(text: str, ta
 )
 def test_the_confession_and_hidden_arm_rules_keep_out_of_near_misses(text: str) -> None:
     assert hits(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Written for this batch, not taken from the corpus: what the new exceptions must keep.
+        (
+            "min stedfar gav mig et blåt øje i går og sagde jeg skulle sige det var fra fodbold",
+            "vold_overgreb",
+        ),
+        ("far går amok når han har drukket og så gemmer vi os", "vold_overgreb"),
+        ("jeg skar mig igen i nat, dybere end før", "selvskade"),
+        ("jeg skærer i mig selv når jeg ikke kan mere", "selvskade"),
+        ("jeg vil dø, har tænkt på det siden festen", "selvmordstanker"),
+        ("min kæreste slår mig og jeg har blå mærker på armene", "vold_overgreb"),
+    ],
+)
+def test_bruise_topic_and_cut_down_exceptions_keep_real_crises(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fik et blåt øje til håndbold i går haha, ser sej ud",
+        "har blå mærker overalt efter kampsport, er det normalt",
+        "vi skal skrive en stil om vold i hjemmet, har i kilder",
+        "jeg laver et projekt om selvmord blandt unge til samfundsfag",
+        "jeg går amok hvis min bror tager min oplader igen",
+        "jeg prøver at skære ned på sukker og kaffe",
+        "jeg napper mig selv til der kommer blå mærker",
+        "kms hvis fortnite lukker ned igen",
+        "skyder mig selv hvis jeg skal til endnu en familiefest",
+    ],
+)
+def test_bruise_topic_and_cut_down_exceptions_near_misses(text: str) -> None:
+    assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
