@@ -7,7 +7,8 @@ fold's vocabulary is the columns whose document frequency among its rows reaches
 (a fold's document frequency can only be lower than the whole set's, so no term is missed),
 and its idf comes from the same frequencies. So the messages are tokenized and counted once,
 not once per fold and once more for the held-out rows: tokenizing was about a third of each
-fold's time. The matrices are exactly those of `build_features()` fitted on the fold (tested).
+fold's time. The matrices are those of `build_features()` fitted on the fold, to rounding
+(1e-12: scikit-learn sums a row's squares in the order its n-grams first occur; tested).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sklearn.pipeline import FeatureUnion
 from tagging.lexicon import LexiconFeatures
 from tagging.model import others_suicide_masked
 from tagging.vectorizer import FastTfidfVectorizer, weigh
-from tagging.words import WordAndStemTfidf, _vectorizer, tokens_and_stems
+from tagging.words import WordAndStemTfidf, token_vectorizer, tokens_and_stems
 
 Rows = npt.NDArray[np.int_]
 
@@ -105,8 +106,8 @@ def _blocks(transformer: object, every: list[str], n: int) -> list[Block]:
     if isinstance(transformer, WordAndStemTfidf):
         words, stemmed = tokens_and_stems(every)
         return [
-            _count_block(_vectorizer(transformer.ngram_range), words, n),
-            _count_block(_vectorizer(transformer.ngram_range), stemmed, n),
+            _count_block(token_vectorizer(transformer.ngram_range), words, n),
+            _count_block(token_vectorizer(transformer.ngram_range), stemmed, n),
         ]
     if isinstance(transformer, FastTfidfVectorizer):
         return [_count_block(transformer, every, n)]

@@ -53,7 +53,8 @@ def tokens_and_stems(texts: Iterable[str]) -> tuple[list[list[str]], list[list[s
     return words, [stems(tokens) for tokens in words]
 
 
-def _vectorizer(ngram_range: tuple[int, int]) -> FastTfidfVectorizer:
+def token_vectorizer(ngram_range: tuple[int, int]) -> FastTfidfVectorizer:
+    """A TF-IDF vectorizer of word or stem n-grams over token lists (one of the block's two)."""
     return FastTfidfVectorizer(
         tokenizer=pretokenized,
         token_pattern=None,
@@ -77,8 +78,8 @@ class WordAndStemTfidf(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def fit_transform(self, x: Iterable[str], y: Any = None) -> sparse.csr_matrix:
         # One tokenization for fitting and transforming (TransformerMixin's would run two).
         words, stemmed = tokens_and_stems(x)
-        self.words_ = _vectorizer(self.ngram_range)
-        self.stems_ = _vectorizer(self.ngram_range)
+        self.words_ = token_vectorizer(self.ngram_range)
+        self.stems_ = token_vectorizer(self.ngram_range)
         return sparse.hstack(
             [self.words_.fit_transform(words), self.stems_.fit_transform(stemmed)], format="csr"
         )
