@@ -47,14 +47,37 @@ _NEGATION = re.compile(
     r"(?<!\w)(ikke|ik|ikk|aldrig|ingen|intet|ikke længere|never|not(?! me\b)|no|don'?t|ej)"
     r"(?!\w)"
 )
+# A denial whose scope runs past the window of a few words: "har aldrig haft lyst til at
+# skade mig selv", "aldrig været udsat for noget overgreb", "det er ikke sådan at jeg vil tage
+# mit liv". The chains are closed lists: "aldrig fortalt nogen at han slår mig" denies the
+# telling, not the hitting, so an open window would be wrong.
+_NEGATED_CHAIN = re.compile(
+    r"(?<!\w)(?:ikke|ik|ikk|aldrig)\s+(?:(?:haft (?:lyst|trang|tanker|planer) (?:til|om) at"
+    r"|haft det (?:\w+ )?(?:dårligt|skidt|slemt) nok til at|tænkt (?:på|over) at|overvejet at)"
+    r"(?: gøre)?"
+    r"|været (?:udsat|ude) for(?: noget)?(?: \w+)?"
+    r"|sådan at jeg (?:vil |ville |har tænkt mig at |tænker på at )?)\s*$"
+)
+# The rest of a word a match ended inside ("skære" in "skærer ikke"), and the negation after
+# it, which must lead on to more words: "skærer ik." alone is too short to read.
+_WORD_REST = re.compile(r"\w*\s*")
+_NEGATION_AFTER = re.compile(r"(?:ikke|ik|ikk|aldrig|not|never)\s+(?!længere|mere|siden|længer)\w")
+# A denial bounded in time is past experience, which keeps its tag ("har ik haft lyst til at
+# skade mig selv siden jeg var 13", "i over et år").
+_TIME_BOUND = re.compile(
+    r"(?<!\w)(?:siden|længere|mere|længer|i over|i (?:et|\w+|\d+) (?:år|måned\w*|uge\w*"
+    r"|dage))(?!\w)"
+)
+# The writer as the object right after the act ("min ven voldtog mig"): the writer's own.
+_OBJECT_ME = re.compile(r"\w*\s+mig(?!\w)")
 _AFFIRMING = re.compile(
     r"(?<!\w)(stoppe|stopper|holde op|lade være|lade vær|styre|undgå|lade)(?!\w)"
 )
 # Everyday triggers that turn "slår mig ihjel"/"kms"/"dør" into hyperbole.
 _EVERYDAY = re.compile(
-    r"(?<!\w)(matematik|matte|eksamen|eksamens\w*|\w*prøven|\w*prøverne|\w+prøve|lektie\w*|"
+    r"(?<!\w)(matematik\w*|matte|eksamen|eksamens\w*|\w*prøven|\w*prøverne|\w+prøve|lektie\w*|"
     r"aflevering\w*|opgave\w*|projekt\w*|fremlæg\w*|skole\w*|karakter\w*|dansk|tysk|engelsk|fysik\w*|kemi\w*|"
-    r"biologi|test|kamp\w*|træning|lol|haha\w*|hehe|xd|jk|ik seriøst|ikke seriøst|"
+    r"biologi|test|kamp\w*|træning|lol|a?haha\w*|hehe|xd|jk|ik seriøst|ikke seriøst|"
     r"lmao|lmfao|fortnite|fifa|playstation|ps5|xbox|gruppearbejde\w*|danskstil\w*|\w*fest|"
     r"02|00|-3)(?!\w)|😂|🤣|💀|😅|😆"
 )
@@ -110,12 +133,15 @@ def is_other_person(clause: str, start: int) -> bool:
     return not generic and _REFLEXIVE.match(clause, start) is not None
 
 
-def is_friends_experience(clause: str, start: int) -> bool:
+def is_friends_experience(clause: str, start: int, end: int | None = None) -> bool:
     """For abuse: a friend is named before the match and the nearest subject is not the writer.
 
     "min veninde er blevet voldtaget" is the friend's; "min ven tog billeder af mig" is not,
-    because the abuse patterns that name the writer ("... mig") use no person check.
+    because the abuse patterns that name the writer ("... mig") use no person check, and
+    neither is "min ven voldtog mig", where the writer follows the act as its object.
     """
+    if end is not None and _OBJECT_ME.match(clause, end):
+        return False
     head = clause[:start]
     if not _FRIEND.search(head):
         return False
@@ -126,10 +152,22 @@ def is_friends_experience(clause: str, start: int) -> bool:
 
 
 def is_negated(clause: str, start: int, end: int | None = None, window: int = 4) -> bool:
-    """A negation among the few words before the match, in the same clause."""
-    # Danish puts the negation after the finite verb: "jeg skærer ikke i mig selv".
-    if end is not None and _NEGATION.match(clause[end:].lstrip()):
-        return True
+    """A denial of the match in its clause: a negation among the few words before it, one
+    right after its verb, or a closed chain of denial before it ("har aldrig haft lyst til at
+    ..."), unless the denial is bounded in time (past experience keeps its tag)."""
+    # Danish puts the negation after the finite verb: "jeg skærer ikke i mig selv" (the match
+    # may end inside the verb).
+    if end is not None:
+        rest = _WORD_REST.match(clause, end)
+        after = rest.end() if rest else end
+        inside_word = clause[end:after].strip() != ""
+        if _NEGATION.match(clause, after) and (
+            not inside_word
+            or (_NEGATION_AFTER.match(clause, after) and not _TIME_BOUND.search(clause, after))
+        ):
+            return True
+        if _NEGATED_CHAIN.search(clause, 0, start) and not _TIME_BOUND.search(clause, end):
+            return True
     words = clause[:start].split()[-window:]
     head = " ".join(words)
     neg = None

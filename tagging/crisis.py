@@ -86,7 +86,16 @@ _NOT_ABUSE_BRUISES = (
     r"|slog mig|slår mig)(?!\w)).*?"
     r"(?<!\w)(?:(?:til|af|i|fra|efter) (?:\w+ )?(?:boksning|boksetræning|rugby|håndbold|fodbold"
     r"|basket\w*|mma|ishockey|hockey|træning\w*|kamp\w*|idræt|kampsport|karate|judo)"
-    r"|tackling|mig selv)(?!\w)"
+    r"|tackling|mig selv|boksede|sparring|for sjov)(?!\w)"
+)
+
+
+# A cut or scar from an accident, shaving or a tin lid ("skar mig ved et uheld"), unless the
+# accident is denied ("det var ikke et uheld").
+_ACCIDENT = (
+    r"(?<!ikke )(?<!ik )(?<!ikk )(?:ved )?et uheld(?!\w)"
+    r"|(?:fra|efter|i|ved) (?:en|et) (?:ulykke|trafikulykke|operation)(?!\w)"
+    r"|barber(?:et|ede|e|er) mig(?! med vilje)|dåse\w*|glasdør\w*|knallert\w*"
 )
 
 
@@ -98,7 +107,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"(?:vil|ville|gider|orker|kan|ønsker at|har lyst til at) "
             + _NOT
-            + r" (?:at )?(?:leve|være i live|være her|eksistere)",
+            + r" (?:at )?(?:leve(?! (?:hans|hendes|deres|andres|jeres|\w+s) liv| op til)"
+            r"|være i live|være her|eksistere)",
             negatable=False,
         ),
         _r(
@@ -123,7 +133,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
         _r(
             r"(?:vil|ville|vil bare|vil gerne|ønsker at|lyst til at|klar til at|håber at jeg|"
-            r"håber jeg|bare|gerne) (?:bare |gerne |hellere |helst )?(?:dø|dør)(?!\w)",
+            r"håber jeg|bare|gerne) (?:bare |gerne |hellere |helst )?(?:dø|dør)(?!\w)"
+            # idioms: dying of shame, of laughter, of boredom
+            r"(?! af (?:skam|grin|grine|latter|kedsomhed|pinlighed|flovhed|misundelse"
+            r"|nervøsitet|spænding|sult|varme|kulde|træthed))",
             hyperbole=True,
         ),
         _r(
@@ -170,6 +183,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(r"(?:hænge|hængt) mig|reb(?:et)?(?!\w)"),
         _r(
             r"(?:springe|hoppe|kaste mig) (?:ud|ned|foran)(?! (?:for|som|til))"
+            r"(?! (?:af|fra|gennem) (?:vinduet|et vindue))"
             r"|(?:lægge|lagde) mig (?:ud )?foran|ligge (?:ud )?foran|køre mig ned"
         ),
         _r(
@@ -178,6 +192,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|ud i (?:havet|vandet)|hvor højt skal man falde"
         ),
         _r(r"kms|kill myself|unalive", hyperbole=True),
+        # "hoppe ud af vinduet" is the stock exaggeration over homework and teachers.
+        _r(
+            r"(?:springe|hoppe|kaste mig) (?:ud|ned) (?:af|fra|gennem) (?:vinduet|et vindue)",
+            hyperbole=True,
+        ),
         _r(
             r"disappear forever|(?:want|wanna|wish i could) (?:to )?(?:just )?(?:die|disappear)"
             r"|(?:don'?t|dont) (?:want|wanna)"
@@ -309,10 +328,15 @@ RULES: dict[str, tuple[Rule, ...]] = {
         ),
     ),
     "selvskade": (
-        _r(r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig", person="none"),
+        _r(
+            r"(?:skær|skære|skærer|skar|skåret|cutter|cutte)(?: i)? mig",
+            person="none",
+            unless=_ACCIDENT,
+        ),
         _r(
             r"(?:skære|skærer|skar|skåret)(?! (?:jeg )?(?:i |op )?(?:brød|grønt|løg|kage|mad|hår"
-            r"|pizza|kød|frugt|gulerød|agurk|papir|karton|tomat))(?! ned(?!\w))"
+            r"|pizza|kød|frugt|gulerød|agurk|papir|karton|tomat))(?! ned(?!\w))",
+            unless=_ACCIDENT,
         ),
         _r(r"cutt(?:er|e|ing|ede|et)|self ?-?harm\w*|selvskad\w*|selvpåført|(?<!\w)sh(?!\w)"),
         _r(
@@ -328,7 +352,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _r(
             r"kradse\w* mig|klør mig \w+ \w+ til|dunke\w* (?:mit )?hoved|slå\w* hovedet (?:ind|ned)"
             r"|knytnæven ind|hånden igennem|rids\w* mig"
-            r"|ar på (?:låret|lårene|armen|armene|håndleddet)"
+            r"|ar på (?:låret|lårene|armen|armene|håndleddet)",
+            unless=_ACCIDENT,
         ),
         _r(r"(?:trang|lyst) (?:til )?(?:at )?(?:skære|cutte|skade)"),
         _r(
@@ -396,7 +421,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="none",
         ),
         _r(
-            r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår(?! op| sig)",
+            r"(?:han|hun|far|mor|stedfar|stedmor|min fars kæreste) (?:\w+ )?slår"
+            r"(?! op| sig| mig ihjel)",
             person="victim",
         ),
         _r(
@@ -404,7 +430,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="victim",
         ),
         _r(
-            r"(?:rører|rørte|tog|rører) (?:ved )?mig|rør\w* ved (?:mig|mit|min|mine)|tog mig på",
+            r"(?:rører|rørte|(?<!det )tog|rører) (?:ved )?mig(?! \d)"
+            r"|rør\w* ved (?:mig|mit|min|mine)(?!\w)(?! (?:ting|telefon\w*|mobil\w*|tøj\w*"
+            r"|computer\w*|pc|taske\w*|sager|bøger|mad|penge|spil\w*))|tog mig på",
             person="none",
         ),
         # Touching told by the body part, and exposure.
@@ -418,7 +446,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|blott\w* sig",
             person="victim",
         ),
-        _r(r"voldt(?:ag|æg)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt", person="victim"),
+        _r(
+            r"voldt(?:ag|æg|og)\w*|overgreb\w*|misbrugt|misbrugte|krænk\w*|seksuelt",
+            person="victim",
+        ),
         _r(
             r"presser mig til sex|(?:ting|noget) (?:ved|mod) mig|beskeder om sex|befølt|beføler"
             r"|befamle\w*|(?:hans|min) lille pige|vågnede uden tøj",
@@ -438,7 +469,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
             person="victim",
         ),
         _r(
-            r"blå mærker|blåt øje|lussing\w*|kvælertag|voldelig|(?<!jeg )går amok|vold(?!\w)",
+            r"blå mærker|blåt øje|(?<!som at få en )(?<!som en )lussing\w*|kvælertag"
+            r"|(?<!jeg )(?<!jeg en )(?<!jeg er )voldelig|(?<!jeg )går amok|vold(?!\w)",
             person="victim",
             unless=_TOPIC + "|" + _NOT_ABUSE_BRUISES,
         ),
@@ -446,7 +478,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"vores (?:lille )?hemmelighed|(?:ikke|ik) (?:må|måtte) (?:sige|fortælle) (?:det )?til",
             person="victim",
         ),
-        _r(r"tru\w* (?:med at|til at) (?:slå|dræbe|stikke|skyde)", person="none"),
+        _r(r"tru\w* (?:med at|til at) (?:slå(?! mig ihjel)|dræbe|stikke|skyde)", person="none"),
         _r(r"(?:spørger|beder|presser) (?:\w+ ){0,3}om (?:billeder|nudes|nøgenbilleder)"),
         _r(
             r"(?:slå|dræbe|stikke|skyde|slår|dræber) mig (?:ihjel|ned)",
@@ -478,7 +510,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         # håret"), spitting, touching in the perfect tense, hands on intimate places, a
         # parent's violence witnessed, hiding from a parent, forced marriage.
         _r(
-            r"(?:bliver|blev|blevet) (?:banket|tævet|tæsket|slået)(?! op| ud| ihjel)"
+            r"(?:bliver|blev|blevet) (?:banket|tævet|tæsket|slået)(?! op| ud| ihjel| sammen)"
             r"|(?:får|fik|fået) (?:\w+ )?(?:tæsk|tæv|bank|prygl|lussinger)(?!\w)"
             r"|(?:slår|slog|hiver|hev|sparker|sparkede|skubber|skubbede|tæsker|banker|kvæler"
             r"|ryster|rystede)"
@@ -607,7 +639,10 @@ def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
         hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
         for k in hit:
             clause = index.clause(k).strip()
-            everyday = has_everyday_trigger(clause)
+            # A bare exclamation ("kms", "vil dø") answers the sentence before it.
+            everyday = has_everyday_trigger(clause) or (
+                k > 0 and len(clause.split()) <= 3 and has_everyday_trigger(index.clause(k - 1))
+            )
             for rule in matching_rules(tag, clause):
                 found[tag].update(_outcomes(rule, clause, everyday))
     return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
@@ -626,7 +661,7 @@ def _outcomes(rule: Rule, clause: str, everyday: bool) -> set[Outcome]:
         if rule.hyperbole and everyday:
             seen.add("hyperbole")
         elif (rule.person == "subject" and is_other_person(clause, m.start())) or (
-            rule.person == "victim" and is_friends_experience(clause, m.start())
+            rule.person == "victim" and is_friends_experience(clause, m.start(), m.end())
         ):
             seen.add("other")
         elif rule.negatable and is_negated(clause, m.start(), m.end()):

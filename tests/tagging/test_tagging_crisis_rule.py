@@ -334,3 +334,49 @@ def test_bruise_topic_and_cut_down_exceptions_keep_real_crises(text: str, tag: s
 )
 def test_bruise_topic_and_cut_down_exceptions_near_misses(text: str) -> None:
     assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Batch 7, written for it: what the new exceptions and readings must keep or find.
+        ("min kæreste voldtog mig da vi var i sommerhus", "vold_overgreb"),
+        ("min gamle ven krænkede mig efter træning og nu tør jeg ikke komme der", "vold_overgreb"),
+        ("jeg skærer ikke længere men trangen er der hver aften", "selvskade"),
+        (
+            "har ikke haft lyst til at skade mig selv siden sommerferien, men nu er det tilbage",
+            "selvskade",
+        ),
+        ("jeg skar mig med vilje, det var ikke et uheld", "selvskade"),
+        ("min far slår mig ihjel hvis han finder ud af at jeg har en kæreste", "vold_overgreb"),
+        ("han slår mig når han er fuld", "vold_overgreb"),
+        ("jeg vil bare dø, jeg kan ikke mere", "selvmordstanker"),
+        ("jeg har lyst til at hoppe ud af vinduet og ikke vågne igen", "selvmordstanker"),
+        ("han tog mig på låret i bussen", "vold_overgreb"),
+    ],
+)
+def test_batch_7_keeps_real_crises(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg har aldrig haft lyst til at gøre skade på mig selv, jeg er bare træt af skolen",
+        "har aldrig været udsat for noget overgreb, men jeg er nervøs før første gang",
+        "det er ikke sådan at jeg vil tage mit liv, jeg keder mig bare",
+        "jeg skærer ikke i mig selv, mærkerne er fra vores hund",
+        "jeg er ved at dø af grin over den video",
+        "mor slår mig ihjel når hun ser min karakter i matematik hahaha",
+        "min storesøster truer med at slå mig ihjel hvis jeg låner hendes makeup 😂",
+        "skar mig på en sardindåse, skal det syes?",
+        "det tog mig to år at lære at svømme",
+        "min lillesøster rører ved mine ting hele tiden",
+        "matematiklæreren giver mig lyst til at springe ud af vinduet lol",
+        "vores to klasser er blevet slået sammen i år",
+        "afleveringen er i morgen og jeg har ikke skrevet noget. kms",
+        "jeg har et ar på armen fra en ulykke på cyklen",
+    ],
+)
+def test_batch_7_near_misses(text: str) -> None:
+    assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
