@@ -58,15 +58,19 @@ _NEGATED_CHAIN = re.compile(
     r"|været (?:udsat|ude) for(?: noget)?(?: \w+)?"
     r"|sådan at jeg (?:vil |ville |har tænkt mig at |tænker på at )?)\s*$"
 )
-# The rest of a word a match ended inside ("skære" in "skærer ikke"), and the negation after
-# it, which must lead on to more words: "skærer ik." alone is too short to read.
-_WORD_REST = re.compile(r"\w*\s*")
-_NEGATION_AFTER = re.compile(r"(?:ikke|ik|ikk|aldrig|not|never)\s+(?!længere|mere|siden|længer)\w")
+# The rest of a word a match ended inside ("skære" in "skærer ikke") and the object that
+# comes before a Danish negation ("jeg skærer mig ikke", "mor slår mig aldrig"), and the
+# negation after them, which must lead on to more words: "skærer ik." alone is too short.
+_WORD_REST = re.compile(r"\w*\s*(?:mig\s+(?:selv\s+)?)?")
+_NEGATION_AFTER = re.compile(
+    r"(?:ikke|ik|ikk|aldrig|not|never)\s+(?!længere|mere|siden|længer)\w|aldrig\s*$"
+)
 # A denial bounded in time is past experience, which keeps its tag ("har ik haft lyst til at
-# skade mig selv siden jeg var 13", "i over et år").
+# skade mig selv siden jeg var 13", "i over et år"), and one held against an urge is the urge
+# ("skar mig ik i går selvom jeg havde mega lyst").
 _TIME_BOUND = re.compile(
     r"(?<!\w)(?:siden|længere|mere|længer|i over|i (?:et|\w+|\d+) (?:år|måned\w*|uge\w*"
-    r"|dage))(?!\w)"
+    r"|dage)|i går|i nat|selvom|selv om)(?!\w)"
 )
 # The writer as the object right after the act ("min ven voldtog mig"): the writer's own.
 _OBJECT_ME = re.compile(r"\w*\s+mig(?!\w)")
@@ -160,9 +164,9 @@ def is_negated(clause: str, start: int, end: int | None = None, window: int = 4)
     if end is not None:
         rest = _WORD_REST.match(clause, end)
         after = rest.end() if rest else end
-        inside_word = clause[end:after].strip() != ""
+        skipped = clause[end:after].strip() != ""  # inside a word, or past "mig"
         if _NEGATION.match(clause, after) and (
-            not inside_word
+            not skipped
             or (_NEGATION_AFTER.match(clause, after) and not _TIME_BOUND.search(clause, after))
         ):
             return True

@@ -380,3 +380,55 @@ def test_batch_7_keeps_real_crises(text: str, tag: str) -> None:
 )
 def test_batch_7_near_misses(text: str) -> None:
     assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min kæreste truer med at sende mine nudes til hele skolen",
+        "min kæreste på 22 vil have nudes af mig",
+        "min kæreste vil have nudes. han er 20 og jeg er 15",
+        "min ex har delt mine nudes i en gruppechat",
+        "min kæreste vil have nudes og siger jeg skal betale hvis jeg ikke sender flere",
+    ],
+)
+def test_nudes_with_sharing_threats_money_or_an_age_gap_stay_abuse(text: str) -> None:
+    assert "vold_overgreb" in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min kæreste bliver ved med at spørge efter nudes, vi er begge 15",
+        "der går rygter om at jeg har sendt nudes, men det er løgn",
+        "er det ulovligt at sende nudes til min kæreste når vi er 16",
+    ],
+)
+def test_nudes_between_peers_are_not_abuse_by_the_rule(text: str) -> None:
+    assert "vold_overgreb" not in hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("skar mig ikke i nat selvom trangen var helt vildt stor", "selvskade"),
+        ("en fyr tog mig med ind på et værelse og jeg sagde nej", "vold_overgreb"),
+        ("nogen rørte mig uden at jeg ville det", "vold_overgreb"),
+        ("jeg kradser mig til det bløder når jeg er alene", "selvskade"),
+    ],
+)
+def test_objects_before_a_denial_keep_real_crises(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg skærer mig ikke eller sådan, jeg er bare trist",
+        "far slår mig aldrig, han bliver bare tavs",
+        "jeg bider negle til det bløder når jeg har prøver",
+        "læreren tog mig seriøst da jeg sagde jeg var stresset",
+    ],
+)
+def test_objects_before_a_denial_near_misses(text: str) -> None:
+    assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
