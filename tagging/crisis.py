@@ -348,6 +348,43 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:alle|hele) (?:mine|sine) (?:hormoner|" + _PILLS[3:-1] + r") på (?:én|en) gang",
             negatable=False,
         ),
+        # Batch 8 (from the writers' out-of-fold misses, written as general Danish): no
+        # reason to go on told with "nogen", not having bothered to live, being born at all,
+        # the same thoughts as someone who died, farewells without the word, deciding when it
+        # ends, what others get "when I am gone", fear of oneself tonight, no morning left.
+        _r(
+            r"(?:ikke|ik|ikk) (?:\w+ ){0,2}nogen (?:grund|mening) (?:til|med) at (?:leve"
+            r"|fortsætte|blive ved|blive her|være her|være i live)"
+            r"|(?:ikke|ik|ikk) (?:gidet|villet|orket|kunnet) (?:at )?(?:leve|være her|være i live)"
+            r"|hvorfor skal jeg (?:overhovedet )?(?:leve|blive ved|være her)"
+            r"|(?:holde ud|orke|orker) at (?:være i live|leve mere)"
+            r"|(?:ikke|ik|ikk) (?:\w+ )?(?:sjovt|rart|værd) at være i live"
+            r"|(?:vil|vil gerne|vil bare|ville) (?:gerne |bare )?v(?:æ|ae)re d(?:ø|o|oe)d(?!\w)",
+            negatable=False,
+        ),
+        _r(
+            r"(?:har|haft|får|fået|lidt|tænker) (?:selv )?(?:\w+ )?(?:de samme|samme) tanker(?! om)"
+            r"|farvel(?:beskeder|besked|brev\w*)"
+            r"|farvel (?:til \w+ )?uden at (?:de|nogen|folk) (?:opdager|ved|mærker)"
+            r"|bestemme hvornår det (?:hele )?(?:slutter|skal slutte|stopper)"
+            r"|(?:når|hvis) jeg er (?:væk|borte|død) (?:kan|må|skal)"
+            r"|så (?:de|i|han|hun|mor|far) ved at det (?:ikke|ik) (?:er|var) (?:deres|jeres|hans"
+            r"|hendes|din) skyld"
+            r"|hvorfor (?:er|var) det (?:ikke|ik) mig der (?:er |var )?(?:død|døde)"
+            r"|skuffet (?:\w+ )?når jeg vågner"
+            r"|(?:ingen|ikke nogen|ik nogen|ikk nogen) (?:morgen|fremtid) for mig"
+            r"|bange for mig selv (?:i aften|i nat|lige nu|og hvad jeg)",
+            person="none",
+            negatable=False,
+        ),
+        # Wishing one had never been born: the writer's wish, not a parent's cruel words
+        # ("han ville ønske jeg aldrig var født" is the nearest subject's; the match starts
+        # after the verb, where "ønske jeg" would read as inverted order).
+        _r(
+            r"(?:(?<=ønsker )|(?<=ønskede )|(?<=ønske ))(?:jeg )?(?:bare )?(?:at )?jeg (?:bare )?"
+            r"(?:aldrig|ikke) (?:var|var blevet|blev|havde været) født",
+            negatable=False,
+        ),
     ),
     "selvskade": (
         _r(
@@ -422,6 +459,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|(?:se|set|opdaget|opdagede|vise) mine (?:arme|håndled)(?! \w)",
             person="none",
             negatable=False,
+        ),
+        # Batch 8: scissors and ripping at the skin, scratching in the inverted order,
+        # harming "my/one's body".
+        _r(
+            r"saks\w* (?:på|i|mod|ind i) (?:armen|armene|låret|lårene|håndleddet|huden|benet)"
+            r"|rive huden af|(?:ridser|ridsede|ridset) (?:jeg )?(?:i )?(?:mig|mine (?:lår|arme"
+            r"|håndled|ben))|skade (?:sin|min) krop",
+            person="none",
         ),
     ),
     "vold_overgreb": (
@@ -580,6 +625,25 @@ RULES: dict[str, tuple[Rule, ...]] = {
             r"|gifte mig med (?:min fætter|min kusine|en mand jeg|en jeg ikke)",
             person="victim",
         ),
+        # Batch 8: violence between the adults at home, seen or heard (DESIGN.md: witnessed
+        # violence at home is abuse), a partner's control, payment for images, a beating
+        # called by its slang, a crisis shelter, a passport taken, a forced wedding date.
+        _r(
+            r"(?:set|så|ser|hørt|hører|høre) (?:mine forældre|dem|far og mor|mor og far) (?:slås"
+            r"|slå hinanden)"
+            r"|(?:set|så|ser|hørt|hører) (?:ham|hende) slå (?:hende|ham|min mor|mor|min far|far)"
+            r"|(?:far|mor|stedfar|stedmor|papfar|bonusfar) (?:\w+ ){0,2}(?:slået|slog|slår|sparker"
+            r"|sparkede) (?:min )?(?:mor|far)(?!\w)"
+            r"|slår ens mor|ved at slå (?:min )?(?:mor|far)(?!\w)"
+            r"|k(?:æ|ae)reste (?:\w+ ){0,3}(?:bestemmer|kontrollerer|kontrollerede) (?:hvad jeg"
+            r"|hvem jeg)"
+            r"|(?:penge|betale|betalt|betaler) (?:\w+ ){0,6}(?:videoer|billeder) af mig"
+            r"|(?:videoer|billeder) af mig (?:\w+ ){0,6}(?:penge|betale|betaler)"
+            r"|(?:fik|fået|får) en (?:smøre|på kassen|på hovedet)(?!\w)"
+            r"|krisecenter\w*|taget mit pas|jeg skal (?:snart )?giftes|ha(?:ve)? mig gift"
+            r"|seksuel(?:le)? (?:besked\w*|billede\w*|snap\w*)|op under min (?:kjole|nederdel)",
+            person="victim",
+        ),
     ),
 }
 
@@ -664,13 +728,19 @@ def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
         hit = sorted({index.number(m.start()) for m in _ANY_BY_TAG[tag].finditer(normalised)})
         for k in hit:
             clause = index.clause(k).strip()
-            # A bare exclamation ("kms", "vil dø") answers the sentence before it.
-            everyday = has_everyday_trigger(clause) or (
-                k > 0 and len(clause.split()) <= 3 and has_everyday_trigger(index.clause(k - 1))
-            )
+            everyday = is_everyday(index, k)
             for rule in matching_rules(tag, clause):
                 found[tag].update(_outcomes(rule, clause, everyday, normalised))
     return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
+
+
+def is_everyday(index: ClauseIndex, k: int) -> bool:
+    """Clause `k` has an everyday trigger, or is a bare exclamation ("kms", "vil dø") that
+    answers the sentence before it, which has one."""
+    clause = index.clause(k)
+    return has_everyday_trigger(clause) or (
+        k > 0 and len(clause.split()) <= 3 and has_everyday_trigger(index.clause(k - 1))
+    )
 
 
 def crisis_hits(normalised: str) -> set[str]:

@@ -8,7 +8,7 @@ import pytest
 
 from tagging import crisis
 from tagging.alternation import factor, split_top
-from tagging.context import ClauseIndex, has_everyday_trigger
+from tagging.context import ClauseIndex
 from tagging.corpus import load_corpus
 from tagging.features import normalise
 from tagging.lexicon import _COMPILED, topic_matches
@@ -80,9 +80,9 @@ def _analyse_rule_by_rule(text: str) -> dict[str, frozenset[str]]:
         hit = sorted({index.number(m.start()) for m in crisis._ANY_BY_TAG[tag].finditer(text)})
         for k in hit:
             clause = index.clause(k).strip()
-            everyday = has_everyday_trigger(clause)
+            everyday = crisis.is_everyday(index, k)
             for rule in rules:
-                found[tag].update(crisis._outcomes(rule, clause, everyday))
+                found[tag].update(crisis._outcomes(rule, clause, everyday, text))
     return {tag: frozenset(outcomes) for tag, outcomes in found.items()}
 
 

@@ -432,3 +432,38 @@ def test_objects_before_a_denial_keep_real_crises(text: str, tag: str) -> None:
 )
 def test_objects_before_a_denial_near_misses(text: str) -> None:
     assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Batch 8, written for it (not corpus sentences): the kinds the writers' misses showed.
+        ("jeg kan ikke se nogen mening med at leve længere", "selvmordstanker"),
+        ("har ikke orket at leve i lang tid nu", "selvmordstanker"),
+        ("hvorfor skal jeg blive ved, ingen savner mig", "selvmordstanker"),
+        ("min kusine tog sit liv og jeg har fået de samme tanker som hun havde", "selvmordstanker"),
+        ("har skrevet farvelbreve og lagt dem i skuffen", "selvmordstanker"),
+        ("når jeg er væk skal min lillesøster have min telefon", "selvmordstanker"),
+        ("jeg ville ønske jeg aldrig var blevet født", "selvmordstanker"),
+        ("tog saksen ind i låret igen i nat", "selvskade"),
+        ("jeg har set mine forældre slå hinanden hele weekenden", "vold_overgreb"),
+        ("min stedfar slog min mor i går aftes", "vold_overgreb"),
+        ("vi er flyttet på krisecenter med min mor", "vold_overgreb"),
+        ("min kæreste kontrollerer hvem jeg snakker med", "vold_overgreb"),
+    ],
+)
+def test_batch_8_finds_indirect_crises(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min mor sagde hun ville ønske jeg aldrig var født",
+        "mine venner og jeg har de samme tanker om skolen",
+        "jeg er bange for mig selv når jeg bliver sur på min bror",
+        "mine forældre bestemmer hvad jeg må have på til festen",
+    ],
+)
+def test_batch_8_near_misses(text: str) -> None:
+    assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
