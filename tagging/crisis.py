@@ -731,7 +731,35 @@ def _analyse(normalised: str) -> tuple[tuple[str, frozenset[Outcome]], ...]:
             everyday = is_everyday(index, k)
             for rule in matching_rules(tag, clause):
                 found[tag].update(_outcomes(rule, clause, everyday, normalised))
+        if hit:
+            found[tag].update(spanning_outcomes(tag, normalised, index))
     return tuple((tag, frozenset(outcomes)) for tag, outcomes in found.items())
+
+
+# Rules whose patterns run across punctuation ("\W+"): "han har gjort noget, men jeg kan ikke
+# skrive det", "min far døde ... nu vil jeg det samme". Clauses split at commas, "men" and
+# sentence ends before any rule is tried, so these were only ever matched inside one clause.
+_SPANNING: dict[str, tuple[Rule, ...]] = {
+    tag: tuple(r for r in rules if r"\W+" in r.pattern.pattern) for tag, rules in RULES.items()
+}
+
+
+def spanning_outcomes(tag: str, normalised: str, index: ClauseIndex) -> set[Outcome]:
+    """Outcomes of the matches of `tag`'s spanning rules that cross a clause boundary, each
+    judged within the clauses it spans (a match inside one clause is the clause pass's)."""
+    seen: set[Outcome] = set()
+    for rule in _SPANNING[tag]:
+        for m in rule.pattern.finditer(normalised):
+            first, last = index.number(m.start()), index.number(max(m.end() - 1, m.start()))
+            if first == last:
+                continue
+            offset = index.starts[first]
+            span = normalised[offset : index.ends[last]]
+            if _set_aside(rule, span, normalised):
+                continue
+            everyday = is_everyday(index, first)
+            seen.add(_judge(rule, span, m.start() - offset, m.end() - offset, everyday))
+    return seen
 
 
 def is_everyday(index: ClauseIndex, k: int) -> bool:
@@ -749,22 +777,30 @@ def crisis_hits(normalised: str) -> set[str]:
 
 
 def _outcomes(rule: Rule, clause: str, everyday: bool, message: str) -> set[Outcome]:
-    seen: set[Outcome] = set()
-    if (
+    if _set_aside(rule, clause, message):
+        return set()
+    return {
+        _judge(rule, clause, m.start(), m.end(), everyday) for m in rule.pattern.finditer(clause)
+    }
+
+
+def _set_aside(rule: Rule, clause: str, message: str) -> bool:
+    """The clause is about something else (`unless`), and the message does not say otherwise."""
+    return (
         rule.unless is not None
-        and rule.unless.search(clause)
+        and rule.unless.search(clause) is not None
         and not (rule.unless_not_in_message and rule.unless_not_in_message.search(message))
+    )
+
+
+def _judge(rule: Rule, clause: str, start: int, end: int, everyday: bool) -> Outcome:
+    """What becomes of one match at clause[start:end]."""
+    if rule.hyperbole and everyday:
+        return "hyperbole"
+    if (rule.person == "subject" and is_other_person(clause, start)) or (
+        rule.person == "victim" and is_friends_experience(clause, start, end)
     ):
-        return seen
-    for m in rule.pattern.finditer(clause):
-        if rule.hyperbole and everyday:
-            seen.add("hyperbole")
-        elif (rule.person == "subject" and is_other_person(clause, m.start())) or (
-            rule.person == "victim" and is_friends_experience(clause, m.start(), m.end())
-        ):
-            seen.add("other")
-        elif rule.negatable and is_negated(clause, m.start(), m.end()):
-            seen.add("negated")
-        else:
-            seen.add("self")
-    return seen
+        return "other"
+    if rule.negatable and is_negated(clause, start, end):
+        return "negated"
+    return "self"

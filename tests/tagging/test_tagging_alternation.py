@@ -83,6 +83,8 @@ def _analyse_rule_by_rule(text: str) -> dict[str, frozenset[str]]:
             everyday = crisis.is_everyday(index, k)
             for rule in rules:
                 found[tag].update(crisis._outcomes(rule, clause, everyday, text))
+        if hit:
+            found[tag].update(crisis.spanning_outcomes(tag, text, index))
     return {tag: frozenset(outcomes) for tag, outcomes in found.items()}
 
 

@@ -467,3 +467,20 @@ def test_batch_8_finds_indirect_crises(text: str, tag: str) -> None:
 )
 def test_batch_8_near_misses(text: str) -> None:
     assert not {"vold_overgreb", "selvmordstanker", "selvskade"} & hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("han har gjort noget ved mig, men jeg kan ikke skrive det", "vold_overgreb"),
+        ("pillerne ligger i skuffen. jeg tæller dem hver aften", "selvmordstanker"),
+    ],
+)
+def test_rules_written_across_punctuation_match_across_clauses(text: str, tag: str) -> None:
+    assert tag in hits(text)
+
+
+def test_a_friends_secret_across_clauses_is_still_the_friends() -> None:
+    assert "vold_overgreb" not in hits(
+        "min veninde har gjort noget dumt, men hun kan ikke sige det til sin mor"
+    )
