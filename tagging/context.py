@@ -60,11 +60,10 @@ _NEGATED_CHAIN = re.compile(
 )
 # The rest of a word a match ended inside ("skære" in "skærer ikke") and the object that
 # comes before a Danish negation ("jeg skærer mig ikke", "mor slår mig aldrig"), and the
-# negation after them, which must lead on to more words: "skærer ik." alone is too short.
+# negation after them, which must lead on to more words: "skærer ik." alone is too short
+# ("ikke længere" is left to _TIME_BOUND).
 _WORD_REST = re.compile(r"\w*\s*(?:mig\s+(?:selv\s+)?)?")
-_NEGATION_AFTER = re.compile(
-    r"(?:ikke|ik|ikk|aldrig|not|never)\s+(?!længere|mere|siden|længer)\w|aldrig\s*$"
-)
+_NEGATION_AFTER = re.compile(r"(?:ikke|ik|ikk|aldrig|not|never)\s+\w|aldrig\s*$")
 # A denial bounded in time is past experience, which keeps its tag ("har ik haft lyst til at
 # skade mig selv siden jeg var 13", "i over et år"), and one held against an urge is the urge
 # ("skar mig ik i går selvom jeg havde mega lyst").
@@ -137,14 +136,14 @@ def is_other_person(clause: str, start: int) -> bool:
     return not generic and _REFLEXIVE.match(clause, start) is not None
 
 
-def is_friends_experience(clause: str, start: int, end: int | None = None) -> bool:
+def is_friends_experience(clause: str, start: int, end: int) -> bool:
     """For abuse: a friend is named before the match and the nearest subject is not the writer.
 
     "min veninde er blevet voldtaget" is the friend's; "min ven tog billeder af mig" is not,
     because the abuse patterns that name the writer ("... mig") use no person check, and
     neither is "min ven voldtog mig", where the writer follows the act as its object.
     """
-    if end is not None and _OBJECT_ME.match(clause, end):
+    if _OBJECT_ME.match(clause, end):
         return False
     head = clause[:start]
     if not _FRIEND.search(head):

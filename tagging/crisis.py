@@ -748,6 +748,8 @@ def spanning_outcomes(tag: str, normalised: str, index: ClauseIndex) -> set[Outc
     """Outcomes of the matches of `tag`'s spanning rules that cross a clause boundary, each
     judged within the clauses it spans (a match inside one clause is the clause pass's)."""
     seen: set[Outcome] = set()
+    if len(index.starts) == 1:  # one clause: nothing to cross
+        return seen
     for rule in _SPANNING[tag]:
         for m in rule.pattern.finditer(normalised):
             first, last = index.number(m.start()), index.number(max(m.end() - 1, m.start()))
