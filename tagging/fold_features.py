@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from joblib import Parallel, delayed
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion
 
@@ -33,14 +34,33 @@ Rows = npt.NDArray[np.int_]
 
 @dataclass(frozen=True)
 class CountBlock:
-    """One TF-IDF vectorizer's raw counts over all messages (and the vectorizer's settings)."""
+    """One TF-IDF vectorizer's raw counts over all messages, the n-gram of each count column
+    (in scikit-learn's sorted vocabulary order), and the vectorizer's settings."""
 
     counts: sparse.csr_matrix
+    terms: npt.NDArray[np.str_]
     vectorizer: FastTfidfVectorizer
 
     def tfidf(self, fit_rows: Rows, rows: Sequence[Rows]) -> list[sparse.csr_matrix]:
         """The vectorizer's `fit_transform` on `fit_rows`, then its `transform` of each of
         `rows`, with the arithmetic of each (they normalise in different orders)."""
+        keep, idf, fit_matrix = self._fit(fit_rows)
+        return [fit_matrix, *(weigh(self.counts[r][:, keep], idf) for r in rows)]
+
+    def fit_into(self, vectorizer: FastTfidfVectorizer | None, fit_rows: Rows) -> sparse.csr_matrix:
+        """Put `vectorizer` (unfitted, with this block's settings) in the state `fit` on
+        `fit_rows` leaves it, and return the matrix of its `fit_transform`."""
+        if vectorizer is None:
+            raise TypeError("a count block needs the vectorizer to fit")
+        keep, idf, fit_matrix = self._fit(fit_rows)
+        vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(self.terms[keep])}
+        vectorizer.fixed_vocabulary_ = False
+        vectorizer._tfidf = idf
+        vectorizer.build_analyzer()  # caches its stop-word check in the state, as fit does
+        return fit_matrix
+
+    def _fit(self, fit_rows: Rows) -> tuple[Rows, TfidfTransformer, sparse.csr_matrix]:
+        """The columns a fit on `fit_rows` keeps as its vocabulary, its idf, and its matrix."""
         fitted = self.counts[fit_rows]
         frequency = np.bincount(fitted.indices, minlength=fitted.shape[1])
         keep = np.flatnonzero(frequency >= self.vectorizer.min_df)
@@ -48,8 +68,7 @@ class CountBlock:
         idf = TfidfTransformer(
             norm=v.norm, use_idf=v.use_idf, smooth_idf=v.smooth_idf, sublinear_tf=v.sublinear_tf
         )
-        fit_matrix = idf.fit_transform(fitted[:, keep])
-        return [fit_matrix, *(weigh(self.counts[r][:, keep], idf) for r in rows)]
+        return keep, idf, idf.fit_transform(fitted[:, keep])
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,10 @@ class FixedBlock:
 
     def tfidf(self, fit_rows: Rows, rows: Sequence[Rows]) -> list[sparse.csr_matrix]:
         return [self.values[r] for r in (fit_rows, *rows)]
+
+    def fit_into(self, vectorizer: FastTfidfVectorizer | None, fit_rows: Rows) -> sparse.csr_matrix:
+        """The block's rows (it learns nothing, so there is nothing to fit)."""
+        return self.values[fit_rows]
 
 
 Block = CountBlock | FixedBlock
@@ -90,15 +113,40 @@ class FoldFeatures:
                 raise ValueError(f"feature block {name!r} is weighted; FoldFeatures cannot cut it")
         # The union's transformers count side by side (each is pure Python; word tokens and
         # character n-grams take about as long as each other).
-        counted = Parallel(n_jobs=n_jobs, backend="loky")(
+        counted: list[list[Block]] = Parallel(n_jobs=n_jobs, backend="loky")(
             delayed(_blocks)(transformer, every, n) for _, transformer in union.transformer_list
         )
+        self.union = union
+        self.n_messages = n
+        self.blocks_of_transformer = counted
         self.blocks: list[Block] = [block for blocks in counted for block in blocks]
 
     def fold(self, fit_rows: Rows, rows: Sequence[Rows]) -> list[sparse.csr_matrix]:
         """The union's `fit_transform` on `fit_rows`, then its `transform` of each of `rows`."""
         parts = [block.tfidf(fit_rows, rows) for block in self.blocks]
         return [sparse.hstack(columns, format="csr") for columns in zip(*parts, strict=True)]
+
+    def fit_all(self) -> tuple[FeatureUnion, sparse.csr_matrix]:
+        """A copy of the union in the state `fit` on all training messages leaves it (not
+        their masked copies), and the matrix of its `fit_transform`: what the final model is
+        fitted on, without tokenizing the messages again."""
+        union = clone(self.union)
+        every_row = np.arange(self.n_messages)
+        parts: list[sparse.csr_matrix] = []
+        for (_, transformer), blocks in zip(
+            union.transformer_list, self.blocks_of_transformer, strict=True
+        ):
+            if isinstance(transformer, WordAndStemTfidf):
+                words, stems = blocks
+                transformer.words_ = token_vectorizer(transformer.ngram_range)
+                transformer.stems_ = token_vectorizer(transformer.ngram_range)
+                parts.append(words.fit_into(transformer.words_, every_row))
+                parts.append(stems.fit_into(transformer.stems_, every_row))
+            elif isinstance(transformer, FastTfidfVectorizer):
+                parts.extend(block.fit_into(transformer, every_row) for block in blocks)
+            else:  # learns nothing
+                parts.extend(block.fit_into(None, every_row) for block in blocks)
+        return union, sparse.hstack(parts, format="csr")
 
 
 def _blocks(transformer: object, every: list[str], n: int) -> list[Block]:
@@ -126,4 +174,5 @@ def _count_block(
     fitted = counting.fit_transform(every[:n])
     rest = every[n:]
     extra = counting.transform(rest) if rest else fitted[:0]
-    return CountBlock(sparse.vstack([fitted, extra], format="csr"), vectorizer)
+    terms = counting.get_feature_names_out()
+    return CountBlock(sparse.vstack([fitted, extra], format="csr"), terms, vectorizer)

@@ -90,21 +90,27 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, x: Any, y: Any) -> LogisticNaiveBayes:
         targets = np.asarray(y)
-        x = sparse.csr_matrix(x, dtype=np.float64)
-        x.sum_duplicates()
-        x.sort_indices()
+        x = prepared(x)
         # Columns fit side by side in worker processes, not threads: the dual solver shuffles
         # with liblinear's one process-wide random generator, which threads would share, while
         # in a process each fit seeds it from random_state. So the weights do not depend on
         # the number of workers (tested).
-        columns = [targets[:, j] for j in range(targets.shape[1])]
+        columns = range(targets.shape[1])
         if self.n_jobs in (None, 1):
-            fitted = [_fit_column(x, c, self.C, self.nb_alpha, self.random_state) for c in columns]
+            fitted = fit_columns(self, x, targets, columns)
         else:
-            fitted = Parallel(n_jobs=self.n_jobs, backend="loky")(
-                delayed(_fit_column)(x, c, self.C, self.nb_alpha, self.random_state)
-                for c in columns
-            )
+            fitted = [
+                column
+                for part in Parallel(n_jobs=self.n_jobs, backend="loky")(
+                    delayed(fit_columns)(self, x, targets, [j]) for j in columns
+                )
+                for column in part
+            ]
+        return self.assemble(fitted)
+
+    def assemble(self, fitted: Sequence[ColumnFit]) -> LogisticNaiveBayes:
+        """Take the per-column fits (of every target column, in order) as this model's
+        weights; `train` fits the columns as tasks of their own."""
         lr_coef, lr_bias, nb_coef, nb_bias = (np.array(part) for part in zip(*fitted, strict=True))
         self.lr_coef_ = np.ascontiguousarray(lr_coef.T)
         self.lr_bias_ = lr_bias
@@ -130,9 +136,33 @@ class LogisticNaiveBayes(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return blended
 
 
+# One column's (logistic weights, bias, naive Bayes log-odds weights, bias).
+ColumnFit = tuple[FloatArray, float, FloatArray, float]
+
+
+def prepared(x: Any) -> sparse.csr_matrix:
+    """The classifier's input as its fits expect it: float64 CSR, summed and sorted indices."""
+    x = sparse.csr_matrix(x, dtype=np.float64)
+    x.sum_duplicates()
+    x.sort_indices()
+    return x
+
+
+def fit_columns(
+    model: LogisticNaiveBayes,
+    x: sparse.csr_matrix,
+    targets: npt.NDArray[np.int_],
+    columns: Sequence[int],
+) -> list[ColumnFit]:
+    """`model`'s fits of some target columns on `prepared` input, in order."""
+    return [
+        _fit_column(x, targets[:, j], model.C, model.nb_alpha, model.random_state) for j in columns
+    ]
+
+
 def _fit_column(
     x: sparse.csr_matrix, column: npt.NDArray[np.int_], c: float, nb_alpha: float, seed: int | None
-) -> tuple[FloatArray, float, FloatArray, float]:
+) -> ColumnFit:
     """One tag's logistic regression and naive Bayes, as (weights, bias) pairs; only the
     weights are kept (see predict_proba)."""
     if column.min() == column.max():  # one class only: a constant probability

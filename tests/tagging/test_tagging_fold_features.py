@@ -66,3 +66,28 @@ def test_a_transformer_it_cannot_cut_is_refused() -> None:
     weighted = build_features().set_params(transformer_weights={"char": 2.0})
     with pytest.raises(ValueError, match="weighted"):
         FoldFeatures(weighted, ["hej"], n_jobs=1)
+
+
+def test_the_union_fitted_from_the_counts_equals_the_union_fitted_on_the_texts() -> None:
+    # Someone else's suicide makes a masked copy: its "døde" must not enter the vocabulary.
+    texts = [ex.text for ex in load_corpus()[:600]] + _OTHERS
+    texts = [t for t in texts if "døde" not in t]
+    got_union, got_matrix = FoldFeatures(build_features(), texts, n_jobs=1).fit_all()
+    union = build_features()
+    _assert_same(union.fit_transform(texts), got_matrix)
+    words, got_words = (
+        dict(union.transformer_list)["word"],
+        dict(got_union.transformer_list)["word"],
+    )
+    char, got_char = dict(union.transformer_list)["char"], dict(got_union.transformer_list)["char"]
+    for expected, got in (
+        (words.words_, got_words.words_),
+        (words.stems_, got_words.stems_),
+        (char, got_char),
+    ):
+        assert got.vocabulary_ == expected.vocabulary_
+        np.testing.assert_array_equal(got.idf_, expected.idf_)
+        assert set(vars(got)) == set(vars(expected))
+    assert "døde" not in got_words.words_.vocabulary_
+    probe = ["jeg vil bare sove og ikke vågne", "hej", "min kæreste slog op i går 💔"]
+    _assert_same(union.transform(probe), got_union.transform(probe))
