@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
@@ -177,7 +178,10 @@ def _fold_probabilities(
 
 
 def _fit_final_columns(
-    model: LogisticNaiveBayes, x: Any, y: npt.NDArray[np.int_], columns: Sequence[int]
+    model: LogisticNaiveBayes,
+    x: sparse.csr_matrix,
+    y: npt.NDArray[np.int_],
+    columns: Sequence[int],
 ) -> list[ColumnFit]:
     """Some of the final model's columns (run in a worker process beside the folds)."""
     with threadpool_limits(limits=1):
@@ -220,6 +224,7 @@ def out_of_fold(
     # in order.
     with Parallel(n_jobs=n_jobs, backend="loky", return_as="generator") as parallel:
         results = parallel([*tasks, *final_tasks])
+        # zip takes from `folds` first, so it stops before the final model's results.
         for k, ((_, held), probs) in enumerate(zip(folds, results, strict=False), start=1):
             oof[held] = probs
             tick(f"cross-validation fold {k}/{len(folds)}")
