@@ -47,11 +47,9 @@ class CountBlock:
         keep, idf, fit_matrix = self._fit(fit_rows)
         return [fit_matrix, *(weigh(self.counts[r][:, keep], idf) for r in rows)]
 
-    def fit_into(self, vectorizer: FastTfidfVectorizer | None, fit_rows: Rows) -> sparse.csr_matrix:
+    def fit_into(self, vectorizer: FastTfidfVectorizer, fit_rows: Rows) -> sparse.csr_matrix:
         """Put `vectorizer` (unfitted, with this block's settings) in the state `fit` on
         `fit_rows` leaves it, and return the matrix of its `fit_transform`."""
-        if vectorizer is None:
-            raise TypeError("a count block needs the vectorizer to fit")
         keep, idf, fit_matrix = self._fit(fit_rows)
         vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(self.terms[keep])}
         vectorizer.fixed_vocabulary_ = False
@@ -79,10 +77,6 @@ class FixedBlock:
 
     def tfidf(self, fit_rows: Rows, rows: Sequence[Rows]) -> list[sparse.csr_matrix]:
         return [self.values[r] for r in (fit_rows, *rows)]
-
-    def fit_into(self, vectorizer: FastTfidfVectorizer | None, fit_rows: Rows) -> sparse.csr_matrix:
-        """The block's rows (it learns nothing, so there is nothing to fit)."""
-        return self.values[fit_rows]
 
 
 Block = CountBlock | FixedBlock
@@ -119,7 +113,11 @@ class FoldFeatures:
         self.union = union
         self.n_messages = n
         self.blocks_of_transformer = counted
-        self.blocks: list[Block] = [block for blocks in counted for block in blocks]
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Every block, in the union's column order."""
+        return [block for blocks in self.blocks_of_transformer for block in blocks]
 
     def fold(self, fit_rows: Rows, rows: Sequence[Rows]) -> list[sparse.csr_matrix]:
         """The union's `fit_transform` on `fit_rows`, then its `transform` of each of `rows`."""
@@ -136,16 +134,18 @@ class FoldFeatures:
         for (_, transformer), blocks in zip(
             union.transformer_list, self.blocks_of_transformer, strict=True
         ):
+            fitted: list[FastTfidfVectorizer | None] = [None] * len(blocks)
             if isinstance(transformer, WordAndStemTfidf):
-                words, stems = blocks
                 transformer.words_ = token_vectorizer(transformer.ngram_range)
                 transformer.stems_ = token_vectorizer(transformer.ngram_range)
-                parts.append(words.fit_into(transformer.words_, every_row))
-                parts.append(stems.fit_into(transformer.stems_, every_row))
+                fitted = [transformer.words_, transformer.stems_]
             elif isinstance(transformer, FastTfidfVectorizer):
-                parts.extend(block.fit_into(transformer, every_row) for block in blocks)
-            else:  # learns nothing
-                parts.extend(block.fit_into(None, every_row) for block in blocks)
+                fitted = [transformer]
+            for block, vectorizer in zip(blocks, fitted, strict=True):
+                if isinstance(block, CountBlock) and vectorizer is not None:
+                    parts.append(block.fit_into(vectorizer, every_row))
+                else:  # a block that learns nothing
+                    parts.append(block.tfidf(every_row, [])[0])
         return union, sparse.hstack(parts, format="csr")
 
 

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from joblib import Parallel, delayed
-from scipy import sparse
 from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
@@ -45,9 +44,7 @@ from tagging.model import (
     ANY_CRISIS,
     COLUMNS,
     CRISIS_INDEX,
-    ColumnFit,
     FloatArray,
-    LogisticNaiveBayes,
     build_features,
     build_pipeline,
     decide,
@@ -177,17 +174,6 @@ def _fold_probabilities(
         return probs
 
 
-def _fit_final_columns(
-    model: LogisticNaiveBayes,
-    x: sparse.csr_matrix,
-    y: npt.NDArray[np.int_],
-    columns: Sequence[int],
-) -> list[ColumnFit]:
-    """Some of the final model's columns (run in a worker process beside the folds)."""
-    with threadpool_limits(limits=1):
-        return fit_columns(model, x, y, columns)
-
-
 def out_of_fold(
     x: Sequence[str],
     y: npt.NDArray[np.int_],
@@ -215,8 +201,10 @@ def out_of_fold(
         union, x_all = features.fit_all()
         x_all = prepared(x_all)
         classifier = build_pipeline(seed, n_jobs=1).named_steps["clf"]
+        # No BLAS limit needed here: liblinear and the naive Bayes counts use no BLAS threads,
+        # and the workers inherit OMP_NUM_THREADS=1 (tagging.model sets it at import).
         final_tasks = [
-            delayed(_fit_final_columns)(classifier, x_all, y, columns)
+            delayed(fit_columns)(classifier, x_all, y, columns)
             for columns in np.array_split(np.arange(y.shape[1]), _FINAL_TASKS)
         ]
     # Folds are independent fits, so they run side by side in worker processes (liblinear
