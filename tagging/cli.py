@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -35,7 +34,6 @@ ModelDir = Annotated[
         show_default=False,
     ),
 ]
-PREDICT_CHUNK = 1000
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -161,43 +159,30 @@ def evaluate(
     _print_summary(metrics)
 
 
-def _read_chunks(stream: Any) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for lineno, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        chunk.append((lineno, line))
-        if len(chunk) >= PREDICT_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _parse(lineno: int, line: str) -> str:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        _fail(f'stdin line {lineno}: not valid JSON ({exc.msg}); expected {{"text": ...}}', 2)
-    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-        _fail(f'stdin line {lineno}: expected an object with a string "text"', 2)
-    text: str = obj["text"]
-    return text
-
-
 @app.command()
-def predict(model_dir: ModelDir = None) -> None:
+def predict(
+    model_dir: ModelDir = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes for large batches (one per core is fastest; 1 answers "
+            "in this process).",
+        ),
+    ] = 1,
+) -> None:
     """Read JSON lines {"text": ...} on stdin; write {"text","tags","scores","crisis"} lines."""
+    from tagging.stream import InputError, Source, predict_stream
+
     tagger = _load(model_dir)
+    # typeshed calls stdin's buffer a plain BinaryIO; it is a BufferedReader (a BytesIO under
+    # test runners), both with read1.
+    source = cast("Source", sys.stdin.buffer)
     try:
-        for chunk in _read_chunks(sys.stdin):
-            _write_predictions(tagger, [_parse(lineno, line) for lineno, line in chunk])
-    except UnicodeDecodeError:
-        _fail('stdin is not UTF-8 text; expected JSON lines {"text": ...}', 2)
-
-
-def _write_predictions(tagger: Any, texts: list[str]) -> None:
-    for text, pred in zip(texts, tagger.predict(texts), strict=True):
-        record = {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis}
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+        predict_stream(tagger, source, sys.stdout, jobs=jobs)
+    except InputError as exc:
+        _fail(str(exc), 2)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as line-oriented tools do. Python
+        # would otherwise complain at exit when it flushes stdout again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

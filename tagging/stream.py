@@ -1,0 +1,185 @@
+"""`intake tagger predict`'s loop: JSON lines in, one prediction line out per input, in order.
+
+A batch is whatever input has arrived (at most `max_lines` lines): a caller that writes one
+line and waits for the answer gets it at once, while a piped file is predicted in large
+batches. With `jobs` > 1 the batches are predicted in worker processes side by side (the
+tagger is pure Python per message, so one process uses one core) and written in input order
+by a writer thread, so an answer never waits for more input to arrive.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Protocol, TextIO
+
+from tagging.predictor import Tagger
+
+logger = logging.getLogger(__name__)
+
+# Large enough that a piped file costs few round trips to the workers, small enough that an
+# interactive caller's few lines never wait behind a huge batch.
+MAX_BATCH_LINES = 1000
+_READ_BYTES = 1 << 16
+
+
+class InputError(ValueError):
+    """A line of input that is not a JSON object with a string "text" (message says which)."""
+
+
+class Source(Protocol):
+    """Binary input that can return what has arrived (`sys.stdin.buffer`, `io.BytesIO`)."""
+
+    def read1(self, size: int = ..., /) -> bytes: ...
+
+
+Batch = list[tuple[int, bytes]]
+
+
+def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[Batch]:
+    """(line number, line) batches of the non-blank lines of `stream`, each as soon as the
+    lines have arrived (a read returns what is available rather than waiting to fill up)."""
+    pending = b""
+    lineno = 0
+    while True:
+        chunk = stream.read1(_READ_BYTES)
+        if not chunk:
+            break
+        *lines, pending = (pending + chunk).split(b"\n")
+        batch: Batch = []
+        for line in lines:
+            lineno += 1
+            if line.strip():
+                batch.append((lineno, line))
+            if len(batch) >= max_lines:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+    if pending.strip():  # a last line without a newline
+        yield [(lineno + 1, pending)]
+
+
+def parse_batch(batch: Batch) -> tuple[list[str], InputError | None]:
+    """The "text" of each line up to the first line that has none, and the error that names
+    that line (None when every line has one)."""
+    texts: list[str] = []
+    for lineno, line in batch:
+        try:
+            texts.append(_parse(lineno, line))
+        except InputError as exc:
+            return texts, exc
+    return texts, None
+
+
+def _parse(lineno: int, line: bytes) -> str:
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f'stdin line {lineno}: not UTF-8 text; expected JSON lines {{"text": ...}}'
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f'stdin line {lineno}: not valid JSON ({exc.msg}); expected {{"text": ...}}'
+        ) from exc
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise InputError(f'stdin line {lineno}: expected an object with a string "text"')
+    text: str = obj["text"]
+    return text
+
+
+def prediction_lines(tagger: Tagger, texts: list[str]) -> str:
+    """The output lines (DESIGN.md's contract) for `texts`, newline-terminated."""
+    return "".join(
+        json.dumps(
+            {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis},
+            ensure_ascii=False,
+        )
+        + "\n"
+        for text, pred in zip(texts, tagger.predict(texts), strict=True)
+    )
+
+
+def predict_stream(tagger: Tagger, source: Source, sink: TextIO, jobs: int = 1) -> None:
+    """Predict every line of `source` onto `sink`. On a line without a "text", every line
+    before it is answered and then InputError is raised."""
+    if jobs <= 1:
+        for batch in read_batches(source):
+            texts, error = parse_batch(batch)
+            if texts:
+                sink.write(prediction_lines(tagger, texts))
+                sink.flush()
+            if error is not None:
+                raise error
+        return
+    _predict_in_workers(tagger, source, sink, jobs)
+
+
+# The tagger a worker process predicts with (set once per process by `_install`).
+_worker_tagger: Tagger | None = None
+
+
+def _install(tagger: Tagger) -> None:
+    global _worker_tagger
+    _worker_tagger = tagger
+
+
+def _predict_in_worker(texts: list[str]) -> str:
+    assert _worker_tagger is not None, "worker started without a tagger"
+    return prediction_lines(_worker_tagger, texts)
+
+
+_DONE = None
+
+
+def _predict_in_workers(tagger: Tagger, source: Source, sink: TextIO, jobs: int) -> None:
+    # Forked workers share the loaded model with this process instead of unpickling a copy
+    # each; elsewhere the tagger is pickled to them.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # Bounded: at most this many batches wait to be written, so a fast reader cannot pile up
+    # a whole file's predictions in memory.
+    in_flight: queue.Queue[Future[str] | None] = queue.Queue(maxsize=2 * jobs)
+    failure: list[BaseException] = []
+
+    def write_in_order() -> None:
+        while (future := in_flight.get()) is not _DONE:
+            try:
+                sink.write(future.result())
+                sink.flush()
+            except BaseException as exc:  # reported by the reading thread
+                failure.append(exc)
+                for cancelled in iter(in_flight.get, _DONE):
+                    cancelled.cancel()
+                return
+
+    writer: threading.Thread | None = None
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_install, initargs=(tagger,)
+    ) as pool:
+        try:
+            for batch in read_batches(source):
+                texts, error = parse_batch(batch)
+                if failure:
+                    break
+                if texts:
+                    in_flight.put(pool.submit(_predict_in_worker, texts))
+                    if writer is None:
+                        # Only now: the pool forks its workers at the first submit, and a
+                        # fork must not copy a running thread's half-held locks.
+                        writer = threading.Thread(target=write_in_order, name="predict-writer")
+                        writer.start()
+                if error is not None:
+                    raise error
+        finally:
+            if writer is not None:
+                in_flight.put(_DONE)
+                writer.join()
+    if failure:
+        raise failure[0]
