@@ -99,6 +99,9 @@ def _predict_process(model_dir: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+# A batching that waited for more input would hang on the first answer: fail in 2 minutes,
+# not the suite's 10.
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_caller_gets_each_answer_before_sending_the_next_line(model_dir: Path, jobs: str) -> None:
     proc = _predict_process(model_dir, "--jobs", jobs)
@@ -107,8 +110,7 @@ def test_a_caller_gets_each_answer_before_sending_the_next_line(model_dir: Path,
         for text in ["jeg vil bare sove og ikke vågne", "hej", "min kæreste har slået op"]:
             proc.stdin.write(json.dumps({"text": text}) + "\n")
             proc.stdin.flush()
-            # Blocks until the answer comes: a batching that waited for more input would
-            # hang here (the test's timeout ends it).
+            # Blocks until the answer comes.
             assert json.loads(proc.stdout.readline())["text"] == text
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
