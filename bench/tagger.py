@@ -18,6 +18,8 @@ import os
 import random
 import tempfile
 import time
+import timeit
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -38,9 +40,15 @@ from tagging.stream import predict_stream
 from tagging.train import train
 
 
+def machine_reference_ms() -> float:
+    """`python -m timeit "sum(range(10**6))"` in this process: how fast the machine runs
+    plain Python right now, so figures from different days can be compared."""
+    return min(timeit.repeat("sum(range(10**6))", number=10, repeat=5)) / 10 * 1000
+
+
 def baseline(
     train_x: list[str], train_y: list[tuple[str, ...]], test_sets: list[list[str]]
-) -> tuple[list[npt.NDArray[np.int_]], float]:
+) -> tuple[list[npt.NDArray[np.int_]], float, Pipeline]:
     started = time.perf_counter()
     pipe = Pipeline(
         [
@@ -59,7 +67,15 @@ def baseline(
         pipe.fit(train_x, label_matrix(train_y))
         fitted = time.perf_counter() - started
         preds = [(pipe.predict_proba(texts) >= 0.5).astype(int) for texts in test_sets]
-    return preds, fitted
+    return preds, fitted, pipe
+
+
+def cpu_throughput(predict: Callable[[list[str]], object], texts: list[str]) -> float:
+    """Messages per CPU-second of one batch call, with one BLAS thread."""
+    with threadpool_limits(limits=1):
+        started = time.process_time()
+        predict(texts)
+        return len(texts) / (time.process_time() - started)
 
 
 def stream_throughput(tagger: Tagger, texts: list[str]) -> dict[int, float]:
@@ -84,6 +100,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20000)
     args = parser.parse_args()
 
+    reference_start = machine_reference_ms()
     split = load_split()
     test_x = [ex.text for ex in split.test]
     y_test = label_matrix([ex.tags for ex in split.test])
@@ -115,11 +132,13 @@ def main() -> None:
         by_jobs = stream_throughput(tagger, stream)
 
     held_out = list(split.held_out.items())
-    (base_pred, *base_held_out), base_s = baseline(
+    (base_pred, *base_held_out), base_s, base_pipe = baseline(
         [ex.text for ex in split.train],
         [ex.tags for ex in split.train],
         [test_x, *([ex.text for ex in examples] for _, examples in held_out)],
     )
+    base_rate = cpu_throughput(base_pipe.predict_proba, stream)
+    reference_end = machine_reference_ms()
     base = compute_metrics(y_test, base_pred)
     ours = result.metrics
 
@@ -140,6 +159,10 @@ def main() -> None:
         f"{by_jobs[1]:,.0f} msg/s wall in one process, {by_jobs[cores]:,.0f} msg/s with "
         f"--jobs {cores} ({by_jobs[cores] / by_jobs[1]:.2f}x)"
     )
+    print(
+        f"plain baseline predict_proba on the same batch: {base_rate:,.0f} msg per CPU-second; "
+        f"the tagger costs {base_rate / throughput['one message'][1]:.1f}x its time per message"
+    )
     # Most of the work is per character, so msg/s falls as the corpus the stream is drawn
     # from gets longer messages; characters per second compare runs across corpus changes.
     mean_chars = sum(map(len, stream)) / len(stream)
@@ -150,6 +173,11 @@ def main() -> None:
     print(
         f"one message per call: {single_ms:.1f} ms; machine load average at the end: "
         f"{load:.2f} on {os.cpu_count()} cores (other processes slow the wall figures)"
+    )
+    print(
+        f'machine: python -m timeit "sum(range(10**6))" {reference_start:.1f} ms at the start, '
+        f"{reference_end:.1f} ms at the end (10.3 ms on 2026-11-27's quiet machine; "
+        "a higher figure means every absolute figure above is slower by about as much)"
     )
     print()
     print(f"{'model':<22}{'macro-F1':>10}{'crisis recall':>16}{'crisis precision':>19}")
