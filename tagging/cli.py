@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, cast
 
@@ -182,6 +183,11 @@ def predict(
         predict_stream(tagger, source, sys.stdout, jobs=jobs)
     except InputError as exc:
         _fail(str(exc), 2)
+    except BrokenProcessPool:
+        _fail(
+            "a predict worker process stopped unexpectedly (out of memory?); "
+            "the lines answered so far are complete, try again with --jobs 1"
+        )
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as line-oriented tools do. Python
         # would otherwise complain at exit when it flushes stdout again.

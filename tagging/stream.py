@@ -13,6 +13,7 @@ import json
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -128,6 +129,9 @@ _worker_tagger: Tagger | None = None
 def _install(tagger: Tagger) -> None:
     global _worker_tagger
     _worker_tagger = tagger
+    # Ctrl-C reaches the whole process group: the parent stops reading and shuts the pool
+    # down, and workers that died of it too would each print a traceback first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _predict_in_worker(texts: list[str]) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -96,6 +97,8 @@ def _predict_process(model_dir: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "TAGGER_MODEL_DIR": str(model_dir)},
+        # Its own process group, so a test can send it (and only it) a terminal's Ctrl-C.
+        start_new_session=True,
     )
 
 
@@ -139,3 +142,57 @@ def test_a_reader_that_leaves_early_ends_predict_quietly(model_dir: Path, texts:
     finally:
         proc.kill()
         feeder.join(timeout=10)
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # The command name in parentheses may hold spaces; the parent id follows it.
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _ask(proc: subprocess.Popen[str], text: str) -> dict[str, object]:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps({"text": text}) + "\n")
+    proc.stdin.flush()
+    answer: dict[str, object] = json.loads(proc.stdout.readline())
+    return answer
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_stops_predict_and_its_workers_without_tracebacks(model_dir: Path) -> None:
+    proc = _predict_process(model_dir, "--jobs", "2")
+    try:
+        assert _ask(proc, "hej")["tags"] == []
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends
+        assert proc.wait(timeout=60) != 0
+        assert proc.stderr is not None
+        assert "Traceback" not in proc.stderr.read()
+        assert not any(Path(f"/proc/{pid}/stat").exists() for pid in workers if pid != proc.pid)
+    finally:
+        proc.kill()
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_dies_is_a_clear_error(model_dir: Path) -> None:
+    proc = _predict_process(model_dir, "--jobs", "2")
+    try:
+        assert _ask(proc, "hej")["crisis"] is False
+        for pid in _children(proc.pid):
+            os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        assert proc.stdin is not None and proc.stderr is not None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(json.dumps({"text": "jeg er ked af det"}) + "\n")
+            proc.stdin.close()
+        assert proc.wait(timeout=60) == 1
+        stderr = proc.stderr.read()
+        assert "worker process stopped unexpectedly" in stderr
+        assert "Traceback" not in stderr
+    finally:
+        proc.kill()
