@@ -10,7 +10,6 @@ by a writer thread, so an answer never waits for more input to arrive.
 from __future__ import annotations
 
 import json
-import logging
 import multiprocessing
 import queue
 import signal
@@ -20,8 +19,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, TextIO
 
 from tagging.predictor import Tagger
-
-logger = logging.getLogger(__name__)
 
 # Large enough that a piped file costs few round trips to the workers, small enough that an
 # interactive caller's few lines never wait behind a huge batch.
