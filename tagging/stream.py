@@ -42,13 +42,19 @@ Batch = list[tuple[int, bytes]]
 def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[Batch]:
     """(line number, line) batches of the non-blank lines of `stream`, each as soon as the
     lines have arrived (a read returns what is available rather than waiting to fill up)."""
-    pending = b""
+    # The unfinished last line, in pieces: joined only once its newline arrives, so a very
+    # long line costs one copy rather than one per read.
+    pending: list[bytes] = []
     lineno = 0
     while True:
         chunk = stream.read1(_READ_BYTES)
         if not chunk:
             break
-        *lines, pending = (pending + chunk).split(b"\n")
+        if b"\n" not in chunk:
+            pending.append(chunk)
+            continue
+        *lines, rest = b"".join([*pending, chunk]).split(b"\n")
+        pending = [rest]
         batch: Batch = []
         for line in lines:
             lineno += 1
@@ -59,8 +65,9 @@ def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[B
                 batch = []
         if batch:
             yield batch
-    if pending.strip():  # a last line without a newline
-        yield [(lineno + 1, pending)]
+    last = b"".join(pending)
+    if last.strip():  # a last line without a newline
+        yield [(lineno + 1, last)]
 
 
 def parse_batch(batch: Batch) -> tuple[list[str], InputError | None]:

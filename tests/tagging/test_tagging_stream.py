@@ -102,6 +102,14 @@ def _predict_process(model_dir: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def _ask(proc: subprocess.Popen[str], text: str) -> dict[str, object]:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps({"text": text}) + "\n")
+    proc.stdin.flush()
+    answer: dict[str, object] = json.loads(proc.stdout.readline())
+    return answer
+
+
 # A batching that waited for more input would hang on the first answer: fail in 2 minutes,
 # not the suite's 10.
 @pytest.mark.timeout(120)
@@ -111,10 +119,7 @@ def test_a_caller_gets_each_answer_before_sending_the_next_line(model_dir: Path,
     assert proc.stdin is not None and proc.stdout is not None
     try:
         for text in ["jeg vil bare sove og ikke vågne", "hej", "min kæreste har slået op"]:
-            proc.stdin.write(json.dumps({"text": text}) + "\n")
-            proc.stdin.flush()
-            # Blocks until the answer comes.
-            assert json.loads(proc.stdout.readline())["text"] == text
+            assert _ask(proc, text)["text"] == text  # blocks until the answer comes
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
     finally:
@@ -155,14 +160,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _ask(proc: subprocess.Popen[str], text: str) -> dict[str, object]:
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(json.dumps({"text": text}) + "\n")
-    proc.stdin.flush()
-    answer: dict[str, object] = json.loads(proc.stdout.readline())
-    return answer
-
-
 @pytest.mark.timeout(120)
 def test_ctrl_c_stops_predict_and_its_workers_without_tracebacks(model_dir: Path) -> None:
     proc = _predict_process(model_dir, "--jobs", "2")
@@ -174,7 +171,7 @@ def test_ctrl_c_stops_predict_and_its_workers_without_tracebacks(model_dir: Path
         assert proc.wait(timeout=60) != 0
         assert proc.stderr is not None
         assert "Traceback" not in proc.stderr.read()
-        assert not any(Path(f"/proc/{pid}/stat").exists() for pid in workers if pid != proc.pid)
+        assert not any(Path(f"/proc/{pid}/stat").exists() for pid in workers)
     finally:
         proc.kill()
 
