@@ -27,6 +27,11 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+# `predict` starts its worker processes once this many lines arrive together: a program that
+# sends a line or a few at a time never waits for them, a piped file (hundreds of lines per
+# read) gets them. Worth the workers' start (tens of ms) from about this size.
+SPREAD_FROM_LINES = 32
+
 ModelDir = Annotated[
     Path | None,
     typer.Option(
@@ -164,23 +169,30 @@ def evaluate(
 def predict(
     model_dir: ModelDir = None,
     jobs: Annotated[
-        int,
+        int | None,
         typer.Option(
             min=1,
-            help="Worker processes for large batches (one per core is fastest; 1 answers "
-            "in this process).",
+            help="Worker processes (1 predicts in this process). Default: one per core, "
+            f"started once {SPREAD_FROM_LINES} or more lines arrive together (a piped file), "
+            "so a caller that sends a line at a time is answered in this process.",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Read JSON lines {"text": ...} on stdin; write {"text","tags","scores","crisis"} lines."""
-    from tagging.stream import InputError, Source, predict_stream
+    from tagging.stream import InputError, Source, available_cores, predict_stream
 
     tagger = _load(model_dir)
     # typeshed calls stdin's buffer a plain BinaryIO; it is a BufferedReader (a BytesIO under
     # test runners), both with read1.
     source = cast("Source", sys.stdin.buffer)
     try:
-        predict_stream(tagger, source, sys.stdout, jobs=jobs)
+        if jobs is None:
+            predict_stream(
+                tagger, source, sys.stdout, available_cores(), spread_from=SPREAD_FROM_LINES
+            )
+        else:
+            predict_stream(tagger, source, sys.stdout, jobs)
     except InputError as exc:
         _fail(str(exc), 2)
     except BrokenProcessPool:

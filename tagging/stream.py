@@ -4,17 +4,21 @@ A batch is whatever input has arrived (at most `max_lines` lines): a caller that
 line and waits for the answer gets it at once, while a piped file is predicted in large
 batches. With `jobs` > 1 the batches are predicted in worker processes side by side (the
 tagger is pure Python per message, so one process uses one core) and written in input order
-by a writer thread, so an answer never waits for more input to arrive.
+by a writer thread, so an answer never waits for more input to arrive. `spread_from` keeps a
+caller that sends a line at a time in this process (no workers to start or to talk to) and
+moves to the workers once a batch that large arrives, which is what a piped file sends.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
+import os
 import queue
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, TextIO
 
@@ -111,19 +115,31 @@ def prediction_lines(tagger: Tagger, texts: list[str]) -> str:
     )
 
 
-def predict_stream(tagger: Tagger, source: Source, sink: TextIO, jobs: int = 1) -> None:
-    """Predict every line of `source` onto `sink`. On a line without a "text", every line
-    before it is answered and then InputError is raised."""
-    if jobs <= 1:
-        for batch in read_batches(source):
-            texts, error = parse_batch(batch)
-            if texts:
-                sink.write(prediction_lines(tagger, texts))
-                sink.flush()
-            if error is not None:
-                raise error
-        return
-    _predict_in_workers(tagger, source, sink, jobs)
+def predict_stream(
+    tagger: Tagger, source: Source, sink: TextIO, jobs: int = 1, spread_from: int = 0
+) -> None:
+    """Predict every line of `source` onto `sink`, with `jobs` worker processes once a batch
+    of at least `spread_from` lines arrives (in this process before that, and with one job).
+    On a line without a "text", every line before it is answered and then InputError is
+    raised."""
+    batches = read_batches(source)
+    for batch in batches:
+        if jobs > 1 and len(batch) >= spread_from:
+            _predict_in_workers(tagger, itertools.chain([batch], batches), sink, jobs)
+            return
+        texts, error = parse_batch(batch)
+        if texts:
+            sink.write(prediction_lines(tagger, texts))
+            sink.flush()
+        if error is not None:
+            raise error
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask, where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 # The tagger a worker process predicts with (set once per process by `_install`).
@@ -146,7 +162,7 @@ def _predict_in_worker(texts: list[str]) -> str:
 _DONE = None
 
 
-def _predict_in_workers(tagger: Tagger, source: Source, sink: TextIO, jobs: int) -> None:
+def _predict_in_workers(tagger: Tagger, batches: Iterable[Batch], sink: TextIO, jobs: int) -> None:
     # Forked workers share the loaded model with this process instead of unpickling a copy
     # each; elsewhere the tagger is pickled to them.
     methods = multiprocessing.get_all_start_methods()
@@ -172,7 +188,7 @@ def _predict_in_workers(tagger: Tagger, source: Source, sink: TextIO, jobs: int)
         max_workers=jobs, mp_context=context, initializer=_install, initargs=(tagger,)
     ) as pool:
         try:
-            for batch in read_batches(source):
+            for batch in batches:
                 texts, error = parse_batch(batch)
                 if failure:
                     break

@@ -16,7 +16,7 @@ import pytest
 
 from tagging.corpus import TEST_TSV, read_tsv
 from tagging.predictor import Tagger
-from tagging.stream import InputError, predict_stream, read_batches
+from tagging.stream import InputError, available_cores, predict_stream, read_batches
 
 
 class Trickle:
@@ -121,6 +121,34 @@ def test_a_caller_gets_each_answer_before_sending_the_next_line(model_dir: Path,
         for text in ["jeg vil bare sove og ikke vågne", "hej", "min kæreste har slået op"]:
             assert _ask(proc, text)["text"] == text  # blocks until the answer comes
         proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+
+
+@pytest.mark.timeout(120)
+def test_by_default_a_line_at_a_time_stays_in_one_process_and_a_file_spreads_over_the_cores(
+    model_dir: Path, texts: list[str]
+) -> None:
+    proc = _predict_process(model_dir)  # no --jobs
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin = proc.stdin
+    try:
+        for text in ["hej", "min kæreste har slået op"]:
+            assert _ask(proc, text)["text"] == text
+        assert _children(proc.pid) == []  # answered without starting workers
+
+        feeder = threading.Thread(
+            target=lambda: (stdin.write(_lines(texts).decode()), stdin.flush())
+        )
+        feeder.start()  # all at once, as a piped file arrives
+        answered = [json.loads(proc.stdout.readline())["text"] for _ in texts]
+        feeder.join(timeout=60)
+        assert answered == texts
+        cores = available_cores()
+        # The workers stay until input ends; with one core there are none to start.
+        assert len(_children(proc.pid)) == (cores if cores > 1 else 0)
+        stdin.close()
         assert proc.wait(timeout=60) == 0
     finally:
         proc.kill()
