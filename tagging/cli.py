@@ -72,8 +72,10 @@ def _metrics_table(metrics: Metrics, title: str) -> Table:
 
 def _print_summary(metrics: Metrics) -> None:
     out.print(f"macro-F1: {metrics.macro_f1:.3f}")
+    # Without a crisis message recall is undefined; 0.000 would read as every one missed.
+    recall = f"{metrics.crisis_recall:.3f}" if metrics.crisis_support else "n/a"
     out.print(
-        f"crisis recall: {metrics.crisis_recall:.3f}  crisis precision: "
+        f"crisis recall: {recall}  crisis precision: "
         f"{metrics.crisis_precision:.3f}  ({metrics.crisis_support} crisis messages of "
         f"{metrics.n_messages})"
     )

@@ -67,10 +67,14 @@ def example_id(text: str) -> str:
 
 
 def read_tsv(path: Path) -> list[Example]:
-    """Read `text<TAB>tag,tag` lines; a first line `text<TAB>tags` is taken as a header."""
+    """Read `text<TAB>tag,tag` lines; a first line `text<TAB>tags` is taken as a header.
+
+    Files as spreadsheets and Windows editors save them read the same: a UTF-8 byte-order
+    mark is dropped, CRLF line ends are line ends, and tag ids are matched without regard to
+    case ("Angst, familie")."""
     examples: list[Example] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
@@ -85,7 +89,7 @@ def read_tsv(path: Path) -> list[Example]:
             raise DataError(f"{path}:{lineno}: expected `text<TAB>tag,tag` (no tab found)")
         if not text.strip():
             raise DataError(f"{path}:{lineno}: empty text")
-        raw_tags = [t.strip() for t in tag_field.split(",") if t.strip()]
+        raw_tags = [t.strip().lower() for t in tag_field.split(",") if t.strip()]
         try:
             tags = validate_tags(raw_tags)
         except UnknownTagError as exc:

@@ -89,6 +89,17 @@ def test_evaluate_prints_table_macro_f1_and_crisis(model_dir: Path) -> None:
     assert "crisis recall:" in result.output and "crisis precision:" in result.output
 
 
+def test_evaluate_without_crisis_messages_does_not_report_them_all_missed(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    calm = tmp_path / "calm.tsv"
+    calm.write_text("hej\t\nmin matematiklærer giver alt for mange lektier\tskole_stress\n")
+    result = runner.invoke(app, ["tagger", "evaluate", str(calm), "--model-dir", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "crisis recall: n/a" in result.output
+    assert "(0 crisis messages of 2)" in result.output
+
+
 def test_evaluate_bad_file_is_a_clear_error(model_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.tsv"
     bad.write_text("hej\tikke_et_tag\n", encoding="utf-8")

@@ -79,6 +79,24 @@ def test_read_tsv_reports_file_and_line(tmp_path: Path) -> None:
         read_tsv(f)
 
 
+def test_read_tsv_takes_a_file_as_spreadsheets_and_windows_editors_save_it(
+    tmp_path: Path,
+) -> None:
+    f = tmp_path / "excel.tsv"
+    lines = [
+        "text\ttags",
+        "jeg er ked af det hele tiden\tNedtrykthed",
+        "hej\t",
+        "angst og mor\tAngst, FAMILIE",
+    ]
+    f.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    assert [(ex.text, ex.tags) for ex in read_tsv(f)] == [
+        ("jeg er ked af det hele tiden", ("nedtrykthed",)),
+        ("hej", ()),
+        ("angst og mor", ("angst", "familie")),
+    ]
+
+
 def test_feedback_validation_lists_every_bad_line(tmp_path: Path) -> None:
     f = tmp_path / "fb.jsonl"
     f.write_text(
