@@ -92,7 +92,8 @@ def parse_batch(batch: Batch) -> tuple[list[str], InputError | None]:
 
 def _parse(lineno: int, line: bytes) -> str:
     try:
-        obj = json.loads(line.decode("utf-8"))
+        # A byte-order mark (files saved by Windows editors) can only open the first line.
+        obj = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(
             f'stdin line {lineno}: not UTF-8 text; expected JSON lines {{"text": ...}}'

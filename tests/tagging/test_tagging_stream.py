@@ -84,6 +84,15 @@ def test_a_bad_line_is_named_after_every_line_before_it_is_answered(
     assert [json.loads(line)["text"] for line in sink.getvalue().splitlines()] == good
 
 
+def test_a_byte_order_mark_before_the_first_line_is_not_part_of_it(tagger: Tagger) -> None:
+    sink = io.StringIO()
+    predict_stream(tagger, io.BytesIO(b"\xef\xbb\xbf" + _lines(["hej", "hej igen"])), sink)
+    assert [json.loads(line)["text"] for line in sink.getvalue().splitlines()] == [
+        "hej",
+        "hej igen",
+    ]
+
+
 def test_bytes_that_are_not_utf8_are_named_by_line(tagger: Tagger) -> None:
     with pytest.raises(InputError, match="stdin line 2: not UTF-8"):
         predict_stream(tagger, io.BytesIO(b'{"text": "hej"}\n\xff\xfe\n'), io.StringIO())
