@@ -167,7 +167,7 @@ def read_feedback(path: Path) -> list[Example]:
     Every bad line is reported at once, so an analyst can fix the export in one go.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise DataError(f"{path}: cannot read feedback file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:

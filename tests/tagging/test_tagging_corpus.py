@@ -109,7 +109,7 @@ def test_feedback_validation_lists_every_bad_line(tmp_path: Path) -> None:
                 json.dumps({"text": "y", "tags": "angst"}),
             ]
         ),
-        encoding="utf-8",
+        encoding="utf-8-sig",  # a byte-order mark, as a Windows editor saves it: line 1 is fine
     )
     with pytest.raises(DataError) as info:
         read_feedback(f)
