@@ -222,6 +222,7 @@ def render_card(metadata: dict[str, Any]) -> str:
                 f"| `{name}` | {entry['n']} | {_fmt(hm['macro_f1'])} | "
                 f"{_fmt(hm['crisis_recall'])} | {_fmt(hm['crisis_precision'])} |"
             )
+    lines += _reliability_section(metadata.get("reliability") or {})
     lines += [
         "",
         "## Plots",
@@ -242,6 +243,42 @@ def render_card(metadata: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+_RELIABILITY_SETS = {"test": "test split", "other_authors": "other authors' sets, pooled"}
+
+
+def _reliability_section(tables: dict[str, list[dict[str, float]]]) -> list[str]:
+    """Whether a score means what it says: by score bin, how often the tag was really there."""
+    if not tables:
+        return []  # an artefact from before calibration
+    names = [name for name in _RELIABILITY_SETS if name in tables]
+    lines = [
+        "",
+        "## Scores",
+        "",
+        "Scores are calibrated: per tag, a monotone map fitted on the out-of-fold "
+        "probabilities of the training data turns the model's probability into how often the "
+        "tag is really there (thresholds are on the same scale). By score, over every "
+        "(message, tag) pair: the mean score against the share where the tag is true.",
+        "",
+        "| score | "
+        + " | ".join(f"{_RELIABILITY_SETS[n]}: pairs, mean score, tag true" for n in names)
+        + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    bins = sorted({(b["low"], b["high"]) for n in names for b in tables[n]})
+    for low, high in bins:
+        cells = []
+        for name in names:
+            hit = [b for b in tables[name] if (b["low"], b["high"]) == (low, high)]
+            cells.append(
+                f"{hit[0]['n']}, {_fmt(hit[0]['mean_score'])}, {_fmt(hit[0]['observed'])}"
+                if hit
+                else "–"
+            )
+        lines.append(f"| {low:.1f}–{high:.1f} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def write_card(

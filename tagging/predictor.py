@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from tagging.calibration import Calibration, identity
 from tagging.model import COLUMNS, FloatArray, decide, lexicon_matrix, predict_proba
 from tagging.store import (
     ArtefactError,
@@ -65,7 +66,13 @@ class TagPrediction:
 class Tagger:
     """A loaded tagger version. Thread-safe for prediction (no state changes after init)."""
 
-    def __init__(self, pipeline: Any, thresholds: dict[str, float], version: str) -> None:
+    def __init__(
+        self,
+        pipeline: Any,
+        thresholds: dict[str, float],
+        version: str,
+        calibration: Calibration | None = None,
+    ) -> None:
         missing = [t for t in COLUMNS if t not in thresholds]
         if missing:
             raise ModelVersionError(
@@ -73,6 +80,8 @@ class Tagger:
                 "retrain with `intake tagger train`"
             )
         self._pipeline = pipeline
+        # Artefacts from before calibration keep their scores (and thresholds) as they were.
+        self._calibration = calibration if calibration is not None else identity(COLUMNS)
         self._thresholds: FloatArray = np.array([thresholds[t] for t in COLUMNS], dtype=float)
         self.version = version
 
@@ -92,7 +101,7 @@ class Tagger:
         if not texts:
             return []
         with _threads().limit(limits=1):
-            probs = predict_proba(self._pipeline, texts)
+            probs = self._calibration.apply(predict_proba(self._pipeline, texts))
         decided = decide(probs, self._thresholds, lexicon_matrix(texts))
         rounded = np.round(probs[:, : len(TAG_IDS)], 4).tolist()
         out: list[TagPrediction] = []
@@ -117,9 +126,25 @@ def load_version(version_dir: Path) -> Tagger:
         raise ModelVersionError(
             f"{version_dir}: metadata has no thresholds; retrain with `intake tagger train`"
         )
+    calibration = _calibration(metadata, version_dir)
     pipeline = load_model(version_dir)
     logger.info("loaded tagger version %s", version_dir.name)
-    return Tagger(pipeline, {str(k): float(v) for k, v in thresholds.items()}, version_dir.name)
+    return Tagger(
+        pipeline, {str(k): float(v) for k, v in thresholds.items()}, version_dir.name, calibration
+    )
+
+
+def _calibration(metadata: dict[str, Any], version_dir: Path) -> Calibration | None:
+    stored = metadata.get("calibration")
+    if stored is None:  # trained before calibration
+        return None
+    try:
+        return Calibration.from_dict(stored, COLUMNS)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelVersionError(
+            f"{version_dir}: metadata has an unreadable calibration ({exc}); "
+            "retrain with `intake tagger train`"
+        ) from exc
 
 
 def load_current(model_dir: Path | None = None) -> Tagger:

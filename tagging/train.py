@@ -12,7 +12,7 @@ import logging
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version as metadata_version
 from pathlib import Path
@@ -26,6 +26,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from tagging import crisis, lexicon
+from tagging.calibration import Calibration, fit_calibration, reliability
 from tagging.card import write_card
 from tagging.corpus import (
     CORPUS_DIR,
@@ -33,6 +34,7 @@ from tagging.corpus import (
     TEST_IDS_FILE,
     Example,
     MergeStats,
+    Split,
     data_hash,
     load_split,
     merge_feedback,
@@ -87,6 +89,7 @@ _GRID: FloatArray = np.round(np.arange(0.05, 0.951, 0.01), 2)
 @dataclass(frozen=True)
 class Fitted:
     pipeline: Any
+    calibration: Calibration
     thresholds: dict[str, float]
     cv_metrics: Metrics
     test_metrics: Metrics
@@ -231,14 +234,17 @@ def fit_and_score(
     xt = [ex.text for ex in test]
     yt = label_matrix([ex.tags for ex in test])
     folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(x))
-    oof, pipeline = out_of_fold(x, y, folds, seed, tick, fit_final=True)
+    raw_oof, pipeline = out_of_fold(x, y, folds, seed, tick, fit_final=True)
+    # Scores and thresholds are on the calibrated scale (tagging/calibration.py).
+    calibration = fit_calibration(raw_oof, y, COLUMNS)
+    oof = calibration.apply(raw_oof)
     with threadpool_limits(limits=1):
         lex = lexicon_matrix(x)
         thresholds = choose_thresholds(y, oof, lex)
         th = np.array([thresholds[t] for t in COLUMNS])
         cv_metrics = compute_metrics(y[:, : len(TAG_IDS)], decide(oof, th, lex))
         tick("thresholds chosen")
-        test_probs = predict_proba(pipeline, xt)
+        test_probs = calibration.apply(predict_proba(pipeline, xt))
     lex_t = lexicon_matrix(xt)
     test_pred = decide(test_probs, th, lex_t)
     metrics = compute_metrics(yt, test_pred)
@@ -255,19 +261,36 @@ def fit_and_score(
         }
     )
     tick("evaluated on the test split")
-    return Fitted(pipeline, thresholds, cv_metrics, metrics, test_probs, test_pred)
+    return Fitted(pipeline, calibration, thresholds, cv_metrics, metrics, test_probs, test_pred)
 
 
-def score_examples(
-    pipeline: Any, thresholds: dict[str, float], examples: Sequence[Example]
-) -> Metrics:
-    """Metrics of a fitted pipeline with its thresholds on labelled messages."""
+def score_examples(fitted: Fitted, examples: Sequence[Example]) -> tuple[Metrics, FloatArray]:
+    """Metrics of a fitted pipeline, its calibration and thresholds on labelled messages,
+    and the (calibrated) probabilities they come from."""
     texts = [ex.text for ex in examples]
-    th = np.array([thresholds[t] for t in COLUMNS])
+    th = np.array([fitted.thresholds[t] for t in COLUMNS])
     with threadpool_limits(limits=1):
-        probs = predict_proba(pipeline, texts)
+        probs = fitted.calibration.apply(predict_proba(fitted.pipeline, texts))
     predicted = decide(probs, th, lexicon_matrix(texts))
-    return compute_metrics(label_matrix([ex.tags for ex in examples]), predicted)
+    return compute_metrics(label_matrix([ex.tags for ex in examples]), predicted), probs
+
+
+def _reliability_tables(
+    split: Split, fitted: Fitted, scored: dict[str, tuple[Metrics, FloatArray]]
+) -> dict[str, list[dict[str, float]]]:
+    """The model card's check of the scores: on the test split, and pooled over the other
+    authors' sets (the fairer test: writers the calibration never saw)."""
+    n = len(TAG_IDS)
+    tables = {
+        "test": reliability(fitted.test_probs[:, :n], label_matrix([ex.tags for ex in split.test]))
+    }
+    if scored:
+        probs = np.vstack([p[:, :n] for _, p in scored.values()])
+        truth = np.vstack(
+            [label_matrix([ex.tags for ex in split.held_out[name]]) for name in scored]
+        )
+        tables["other_authors"] = reliability(probs, truth)
+    return {name: [asdict(b) for b in bins] for name, bins in tables.items()}
 
 
 def _library_versions() -> dict[str, str]:
@@ -326,10 +349,8 @@ def train(
     tick("data loaded")
 
     fitted = fit_and_score(train_set, split.test, seed, tick)
-    held_out = {
-        name: score_examples(fitted.pipeline, fitted.thresholds, examples)
-        for name, examples in split.held_out.items()
-    }
+    scored = {name: score_examples(fitted, examples) for name, examples in split.held_out.items()}
+    held_out = {name: metrics for name, (metrics, _) in scored.items()}
     base: tuple[str, Metrics] | None = previous
     if feedback is not None and previous is None:
         # Nothing comparable on disk: measure the same recipe without the feedback.
@@ -348,6 +369,8 @@ def train(
         "folds": FOLDS,
         "tags": list(TAG_IDS),
         "thresholds": fitted.thresholds,
+        "calibration": fitted.calibration.to_dict(),
+        "reliability": _reliability_tables(split, fitted, scored),
         "model": describe(fitted.pipeline),
         "data": {
             "corpus_hash": data_hash([*split.train, *split.test]),

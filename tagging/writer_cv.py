@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
+from tagging.calibration import fit_calibration
 from tagging.corpus import CORPUS_DIR, EVAL_DIR, TEST_IDS_FILE, load_split, read_tsv
 from tagging.evaluate import Metrics, compute_metrics
 from tagging.model import COLUMNS, decide, lexicon_matrix, training_targets
@@ -92,7 +93,9 @@ def writer_folds(
 def run(rows: Rows, seed: int, n_jobs: int = -1) -> WriterCvResult:
     y = training_targets(rows.tags)
     folds = writer_folds(rows.files, seed)
-    oof, _ = out_of_fold(rows.texts, y, folds, seed, lambda _step: None, n_jobs=n_jobs)
+    raw_oof, _ = out_of_fold(rows.texts, y, folds, seed, lambda _step: None, n_jobs=n_jobs)
+    # As `train` does: thresholds on the scale of scores calibrated on the same probabilities.
+    oof = fit_calibration(raw_oof, y, COLUMNS).apply(raw_oof)
     with threadpool_limits(limits=1):
         lex = lexicon_matrix(rows.texts)
     thresholds = choose_thresholds(y, oof, lex)
