@@ -267,16 +267,14 @@ def _reliability_section(tables: dict[str, list[dict[str, float]]]) -> list[str]
         + " |",
         "|---|" + "---|" * len(names),
     ]
-    bins = sorted({(b["low"], b["high"]) for n in names for b in tables[n]})
-    for low, high in bins:
-        cells = []
-        for name in names:
-            hit = [b for b in tables[name] if (b["low"], b["high"]) == (low, high)]
-            cells.append(
-                f"{hit[0]['n']}, {_fmt(hit[0]['mean_score'])}, {_fmt(hit[0]['observed'])}"
-                if hit
-                else "–"
-            )
+    by_bin = {n: {(b["low"], b["high"]): b for b in tables[n]} for n in names}
+    for low, high in sorted({key for bins in by_bin.values() for key in bins}):
+        cells = [
+            f"{b['n']}, {_fmt(b['mean_score'])}, {_fmt(b['observed'])}"
+            if (b := by_bin[n].get((low, high)))
+            else "–"
+            for n in names
+        ]
         lines.append(f"| {low:.1f}–{high:.1f} | " + " | ".join(cells) + " |")
     return lines
 

@@ -189,12 +189,9 @@ def predict(
     # test runners), both with read1.
     source = cast("Source", sys.stdin.buffer)
     try:
-        if jobs is None:
-            predict_stream(
-                tagger, source, sys.stdout, available_cores(), spread_from=SPREAD_FROM_LINES
-            )
-        else:
-            predict_stream(tagger, source, sys.stdout, jobs)
+        # Without --jobs: every core, once input comes in bulk; with it, exactly as told.
+        spread_from = SPREAD_FROM_LINES if jobs is None else 0
+        predict_stream(tagger, source, sys.stdout, jobs or available_cores(), spread_from)
     except InputError as exc:
         _fail(str(exc), 2)
     except BrokenProcessPool:

@@ -276,14 +276,15 @@ def score_examples(fitted: Fitted, examples: Sequence[Example]) -> tuple[Metrics
 
 
 def _reliability_tables(
-    split: Split, fitted: Fitted, scored: dict[str, tuple[Metrics, FloatArray]]
+    fitted: Fitted,
+    test_truth: npt.NDArray[np.int_],
+    split: Split,
+    scored: dict[str, tuple[Metrics, FloatArray]],
 ) -> dict[str, list[dict[str, float]]]:
     """The model card's check of the scores: on the test split, and pooled over the other
     authors' sets (the fairer test: writers the calibration never saw)."""
     n = len(TAG_IDS)
-    tables = {
-        "test": reliability(fitted.test_probs[:, :n], label_matrix([ex.tags for ex in split.test]))
-    }
+    tables = {"test": reliability(fitted.test_probs[:, :n], test_truth)}
     if scored:
         probs = np.vstack([p[:, :n] for _, p in scored.values()])
         truth = np.vstack(
@@ -357,6 +358,7 @@ def train(
         base_fit = fit_and_score(split.train, split.test, seed, lambda _s: None)
         base = ("same data without feedback", base_fit.test_metrics)
 
+    yt = label_matrix([ex.tags for ex in split.test])
     seconds = round(time.perf_counter() - started, 2)
     stamp = datetime.now(UTC)
     version_dir = unique_version_dir(
@@ -370,7 +372,7 @@ def train(
         "tags": list(TAG_IDS),
         "thresholds": fitted.thresholds,
         "calibration": fitted.calibration.to_dict(),
-        "reliability": _reliability_tables(split, fitted, scored),
+        "reliability": _reliability_tables(fitted, yt, split, scored),
         "model": describe(fitted.pipeline),
         "data": {
             "corpus_hash": data_hash([*split.train, *split.test]),
@@ -402,7 +404,6 @@ def train(
         "train_seconds": seconds,
         "compared_to": None if base is None else {"version": base[0], "metrics": base[1].to_dict()},
     }
-    yt = label_matrix([ex.tags for ex in split.test])
     write_card(version_dir, metadata, yt, fitted.test_probs, fitted.test_pred)
     tick("model card written")
     save_model(version_dir, fitted.pipeline, metadata)
