@@ -15,7 +15,7 @@ of the scores the thresholds cut.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -40,13 +40,22 @@ class Calibration:
 
     columns: tuple[str, ...]
     maps: tuple[ColumnMap, ...]
+    # The knots as arrays, made once: converting the tuples on every call was 24 of a
+    # one-message call's 41 µs here.
+    _arrays: tuple[tuple[FloatArray, FloatArray], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        arrays = tuple((np.asarray(m.x), np.asarray(m.y)) for m in self.maps)
+        object.__setattr__(self, "_arrays", arrays)  # frozen: set once, here
 
     def apply(self, probs: FloatArray) -> FloatArray:
         if probs.shape[1] != len(self.maps):
             raise ValueError(f"expected {len(self.maps)} columns, got {probs.shape[1]}")
         out = np.empty_like(probs, dtype=np.float64)
-        for j, m in enumerate(self.maps):
-            out[:, j] = np.interp(probs[:, j], m.x, m.y)
+        for j, (x, y) in enumerate(self._arrays):
+            out[:, j] = np.interp(probs[:, j], x, y)
         return out
 
     def to_dict(self) -> dict[str, dict[str, list[float]]]:
