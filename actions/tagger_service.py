@@ -1,7 +1,8 @@
-"""The problem tagger as the tag action sees it: loaded once, never fatal.
+"""The problem tagger as the tag action sees it: loaded once per version, never fatal.
 
 If no trained tagger is available the action still hands off, with no tags and
 `status="unavailable"`, so a counsellor sees the handoff is untagged rather than "no problem".
+A retrained or rolled-back model is picked up without restarting the server (`LiveTagger`).
 """
 
 import logging
@@ -33,23 +34,25 @@ class _Predictor(Protocol):
 
 
 @lru_cache(maxsize=1)
-def _load_tagger() -> _Predictor | None:
+def _live_tagger() -> Any:
     try:
-        from tagging.predictor import load_current
+        from tagging.live import LiveTagger
     except ImportError:
         logger.warning("tagging library not installed; handoffs go untagged")
         return None
-    try:
-        tagger: _Predictor = load_current()
-    except Exception as exc:  # any load failure must degrade to untagged, never crash a turn
-        logger.warning("no usable tagger model (%s); handoffs go untagged", type(exc).__name__)
+    return LiveTagger()
+
+
+def _current_tagger() -> _Predictor | None:
+    live = _live_tagger()
+    if live is None:
         return None
-    logger.info("tagger model %s loaded", tagger.version)
+    tagger: _Predictor | None = live.get()
     return tagger
 
 
 def tag_text(text: str) -> TagResult:
-    tagger = _load_tagger()
+    tagger = _current_tagger()
     if tagger is None or not text.strip():
         return TagResult(status=STATUS_UNAVAILABLE)
     with TAGGER_LATENCY.time():
@@ -65,4 +68,4 @@ def tag_text(text: str) -> TagResult:
 
 def warm_up() -> None:
     """Load the model at server start so the first youth does not wait for it."""
-    _load_tagger()
+    _current_tagger()

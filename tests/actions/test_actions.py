@@ -1,3 +1,6 @@
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -5,6 +8,7 @@ from fastapi import FastAPI
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import tagger_service
 from actions.actions import (
     ActionHandoff,
     ActionRecordConsent,
@@ -13,6 +17,9 @@ from actions.actions import (
     ValidateIntakeForm,
 )
 from api.db.models import Handoff
+from tagging.live import LiveTagger
+from tagging.store import write_current
+from tagging.train import TrainResult
 from tests.actions.conftest import make_tracker
 
 DOMAIN: dict[str, Any] = {}
@@ -54,16 +61,58 @@ def test_unclear_age_is_asked_again() -> None:
     assert _responses(dispatcher) == ["utter_age_invalid"]
 
 
-async def test_tag_action_fills_tag_slots_and_reports_its_status() -> None:
+@pytest.fixture
+def live_models(
+    tmp_path: Path, trained: TrainResult, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The action server's tagger, following a model dir of this test's own."""
+    shutil.copytree(trained.version_dir, tmp_path / "v1")
+    write_current(tmp_path, "v1")
+    live = LiveTagger(tmp_path)
+    monkeypatch.setattr(tagger_service, "_live_tagger", lambda: live)
+    yield tmp_path
+    live.wait(timeout=60)
+
+
+async def _tag(text: str) -> tuple[dict[str, Any], list[str]]:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker({"problem_description": "jeg bliver mobbet i skolen"})
+    tracker = make_tracker({"problem_description": text})
     events = await ActionTagProblem().run(dispatcher, tracker, DOMAIN)
-    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert set(slots) == {"tags", "tag_scores", "tagger_status", "crisis"}
-    assert slots["tagger_status"] in ("ok", "unavailable")
-    if slots["tagger_status"] == "unavailable":
-        # No model: clearly marked as untagged, never a guess.
-        assert slots["tags"] == [] and slots["crisis"] is False
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, _responses(dispatcher)
+
+
+async def test_tag_action_fills_tag_slots(live_models: Path) -> None:
+    slots, responses = await _tag("jeg bliver mobbet i skolen hver eneste dag")
+    assert slots["tagger_status"] == "ok"
+    assert "mobning" in slots["tags"] and slots["crisis"] is False
+    assert set(slots["tag_scores"]) >= set(slots["tags"])
+    assert responses == []
+
+
+async def test_a_crisis_shows_the_emergency_numbers_at_once(live_models: Path) -> None:
+    slots, responses = await _tag("har samlet piller sammen og vil bare sove og ikke vågne")
+    assert slots["tagger_status"] == "ok" and slots["crisis"] is True
+    assert "selvmordstanker" in slots["tags"]
+    assert responses == ["utter_crisis"]
+
+
+async def test_without_a_model_the_handoff_is_marked_untagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = LiveTagger(tmp_path)  # an empty model dir
+    monkeypatch.setattr(tagger_service, "_live_tagger", lambda: live)
+    slots, responses = await _tag("jeg bliver mobbet i skolen")
+    # Clearly marked as untagged, never a guess.
+    assert slots == {"tags": [], "tag_scores": {}, "tagger_status": "unavailable", "crisis": False}
+    assert responses == []
+
+
+async def test_a_retrained_model_is_used_without_a_restart(live_models: Path) -> None:
+    shutil.copytree(live_models / "v1", live_models / "v2")
+    write_current(live_models, "v2")
+    await _tag("jeg bliver mobbet")  # notices the new version; the old one answers meanwhile
+    tagger_service._live_tagger().wait(timeout=60)
+    assert tagger_service.tag_text("jeg bliver mobbet").model_version == "v2"
 
 
 async def test_handoff_action_records_the_handoff_in_the_api(api_app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""One trained model per test session (about 5 s on 2 cores), shared read-only by the tests."""
+"""One trained tagger per test session, shared read-only by the tagging and action tests."""
 
 from __future__ import annotations
 
