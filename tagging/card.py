@@ -153,6 +153,13 @@ def render_card(metadata: dict[str, Any]) -> str:
             f"corrected, {fb['skipped_test']} skipped because they match test or held-out "
             "messages."
         )
+    if metadata.get("held_back"):
+        lines += [
+            "",
+            f"**Not published:** {metadata['held_back']}. The bot keeps the version it had; "
+            f"after reading this card, publish this one with "
+            f"`intake tagger use {metadata['version']}`.",
+        ]
     lines += [
         "",
         "## Headline (test split)",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, cast
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,7 +21,7 @@ from tagging.taxonomy import BY_ID, CRISIS_TAGS, TAG_IDS
 
 app = typer.Typer(
     name="tagger",
-    help="Problem-category tagger: train, evaluate, predict.",
+    help="Problem-category tagger: train, evaluate, predict; list and publish versions.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -31,6 +32,10 @@ err = Console(stderr=True)
 # sends a line or a few at a time never waits for them, a piped file (hundreds of lines per
 # read) gets them. Worth the workers' start (tens of ms) from about this size.
 SPREAD_FROM_LINES = 32
+
+# `train`'s exit code when it wrote a version but did not publish it: scripts can tell
+# "trained, needs review" from success (0), failure (1) and bad input (2).
+HELD_BACK_EXIT = 3
 
 ModelDir = Annotated[
     Path | None,
@@ -91,9 +96,21 @@ def train(
     if_missing: Annotated[
         bool, typer.Option("--if-missing", help="Only train when there is no current model.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Publish the new version even if it finds fewer crisis messages or has a "
+            "lower macro-F1 on the fixed test split than the current one.",
+        ),
+    ] = False,
     model_dir: ModelDir = None,
 ) -> None:
-    """Train from tagging/data (plus --feedback), write a new version with a model card."""
+    """Train from tagging/data (plus --feedback), write a new version with a model card.
+
+    The new version becomes current unless it does worse than the current one on the fixed
+    test split (any crisis message fewer found, or macro-F1 more than 0.01 lower): then it
+    is kept for review, the exit code is 3, and `intake tagger use VERSION` publishes it."""
     from tagging.train import STEP_COUNT
     from tagging.train import train as run_train
 
@@ -116,7 +133,9 @@ def train(
             def tick(step: str) -> None:
                 bar.update(task, advance=1, description=step)
 
-            result = run_train(root, feedback=feedback, seed=seed, progress=tick)
+            result = run_train(
+                root, feedback=feedback, seed=seed, progress=tick, force_publish=force
+            )
     except DataError as exc:
         _fail(str(exc), code=2)
     out.print(f"trained tagger version [bold]{result.version}[/] in {result.seconds:.1f} s")
@@ -131,6 +150,15 @@ def train(
     if result.compared_to:
         out.print(f"compared with {result.compared_to} in {result.version_dir / 'card.md'}")
     out.print(f"model card: {result.version_dir / 'card.md'}")
+    if result.held_back:
+        err.print(
+            f"[bold yellow]not published:[/] {result.held_back}. The bot keeps "
+            f"{current}. Read the card, then publish with "
+            f"`intake tagger use {result.version}` (or retrain with --force).",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(HELD_BACK_EXIT)
 
 
 def _load(model_dir: Path | None) -> Any:
@@ -203,3 +231,61 @@ def predict(
         # The reader went away (`| head`): stop quietly, as line-oriented tools do. Python
         # would otherwise complain at exit when it flushes stdout again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@app.command()
+def versions(model_dir: ModelDir = None) -> None:
+    """List trained versions, oldest first, with their figures on the fixed test split."""
+    from tagging.versions import list_versions
+
+    root = model_dir or default_model_dir()
+    found = list_versions(root)
+    if not found:
+        _fail(f"no tagger versions in {root}; train one with `intake tagger train`")
+    table = Table(
+        title=f"tagger versions in {root}",
+        caption="* current · ! not usable here (see below) · figures on the fixed test split: "
+        "macro-F1, crisis recall (R) and precision (P); messages: training messages",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    # The name is what `use` takes: never wrapped or cut. It starts with the training time.
+    table.add_column("version", no_wrap=True, min_width=2 + max(len(v.name) for v in found))
+    for name in ("messages", "macro-F1", "crisis-R", "crisis-P"):
+        table.add_column(name, justify="right", min_width=len(name))
+    table.add_column("feedback", min_width=8)
+    for v in found:
+        m = v.metrics
+        table.add_row(
+            ("*" if v.current else " ") + ("!" if v.problem else " ") + v.name,
+            "?" if v.n_train is None else str(v.n_train),
+            "?" if m is None else f"{m.macro_f1:.3f}",
+            "?" if m is None else f"{m.crisis_recall:.3f}",
+            "?" if m is None else f"{m.crisis_precision:.3f}",
+            "yes" if v.feedback else "",
+            style="bold" if v.current else None,
+        )
+    out.print(table)
+    for v in found:
+        if v.problem is not None:
+            out.print(f"! {v.name}: {v.problem}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def use(
+    version: Annotated[str, typer.Argument(help="A name `intake tagger versions` lists.")],
+    model_dir: ModelDir = None,
+) -> None:
+    """Make VERSION the current model (publish a held-back version, or roll back).
+
+    The bot's action server picks it up at its next message, without a restart."""
+    from tagging.versions import UnknownVersionError, use_version
+
+    root = model_dir or default_model_dir()
+    try:
+        previous, tagger = use_version(root, version)
+    except UnknownVersionError as exc:
+        _fail(str(exc), code=2)
+    except ArtefactError as exc:
+        _fail(str(exc))
+    out.print(f"current tagger version: [bold]{tagger.version}[/] (was {previous or 'none'})")

@@ -67,6 +67,7 @@ from tagging.store import (
     write_current,
 )
 from tagging.taxonomy import TAG_IDS
+from tagging.versions import hold_back_reason
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ class TrainResult:
     compared_to: str | None
     # Other authors' evaluation-only sets, by name.
     held_out_metrics: dict[str, Metrics] = field(default_factory=dict)
+    # Why the version was written but `current` left alone (tagging.versions), if it was.
+    held_back: str | None = None
 
 
 def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -> float:
@@ -333,8 +336,11 @@ def train(
     test_ids_file: Path = TEST_IDS_FILE,
     eval_dir: Path = EVAL_DIR,
     progress: Progress | None = None,
+    force_publish: bool = False,
 ) -> TrainResult:
-    """Train, evaluate on the fixed test split, write a new version and make it current."""
+    """Train, evaluate on the fixed test split, write a new version and make it current,
+    unless it does worse than the current version (`hold_back_reason`) and `force_publish`
+    is not set."""
     tick: Progress = progress or (lambda _step: None)
     started = time.perf_counter()
     split = load_split(corpus_dir, test_ids_file, eval_dir)
@@ -358,6 +364,9 @@ def train(
         base_fit = fit_and_score(split.train, split.test, seed, lambda _s: None)
         base = ("same data without feedback", base_fit.test_metrics)
 
+    held_back = None
+    if not force_publish:
+        held_back = hold_back_reason(fitted.test_metrics, previous[1] if previous else None)
     yt = label_matrix([ex.tags for ex in split.test])
     seconds = round(time.perf_counter() - started, 2)
     stamp = datetime.now(UTC)
@@ -403,11 +412,20 @@ def train(
         },
         "train_seconds": seconds,
         "compared_to": None if base is None else {"version": base[0], "metrics": base[1].to_dict()},
+        "held_back": held_back,
     }
     write_card(version_dir, metadata, yt, fitted.test_probs, fitted.test_pred)
     tick("model card written")
     save_model(version_dir, fitted.pipeline, metadata)
-    write_current(model_dir, version_dir.name)
+    if held_back is None:
+        write_current(model_dir, version_dir.name)
+    else:
+        logger.warning(
+            "tagger %s not published: %s; current stays %s",
+            version_dir.name,
+            held_back,
+            previous[0] if previous else None,
+        )
     tick("saved")
     logger.info(
         "trained tagger %s in %.1fs: macro_f1=%.3f crisis_recall=%.3f",
@@ -423,4 +441,5 @@ def train(
         seconds,
         None if base is None else base[0],
         held_out,
+        held_back,
     )
