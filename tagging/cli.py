@@ -1,4 +1,4 @@
-"""`intake tagger train|evaluate|predict`: the analyst's commands (contracts in DESIGN.md)."""
+"""`intake tagger train|evaluate|predict|versions|use|prune`: the analyst's commands (contracts in DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -161,11 +161,26 @@ def train(
         raise typer.Exit(HELD_BACK_EXIT)
 
 
-def _load(model_dir: Path | None) -> Any:
-    from tagging.predictor import load_current
+VersionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--version",
+        help="Use this version (as `intake tagger versions` lists) instead of the current one.",
+        show_default=False,
+    ),
+]
+
+
+def _load(model_dir: Path | None, version: str | None = None) -> Any:
+    from tagging.predictor import load_current, load_version
+    from tagging.versions import UnknownVersionError, find_version
 
     try:
-        return load_current(model_dir)
+        if version is None:
+            return load_current(model_dir)
+        return load_version(find_version(model_dir or default_model_dir(), version))
+    except UnknownVersionError as exc:
+        _fail(str(exc), code=2)
     except ArtefactError as exc:
         _fail(str(exc))
 
@@ -174,8 +189,10 @@ def _load(model_dir: Path | None) -> Any:
 def evaluate(
     file: Annotated[Path, typer.Argument(help="TSV file: text<TAB>tag,tag per line.")],
     model_dir: ModelDir = None,
+    version: VersionOption = None,
 ) -> None:
-    """Per-tag precision/recall/F1, macro-F1 and crisis recall of the current model on FILE."""
+    """Per-tag precision/recall/F1, macro-F1 and crisis recall of the current model (or
+    --version, e.g. one held back for review) on FILE."""
     from tagging.corpus import read_tsv
     from tagging.evaluate import compute_metrics
     from tagging.model import label_matrix
@@ -186,7 +203,7 @@ def evaluate(
         _fail(str(exc), code=2)
     if not examples:
         _fail(f"{file}: no examples", code=2)
-    tagger = _load(model_dir)
+    tagger = _load(model_dir, version)
     preds = tagger.predict([ex.text for ex in examples])
     metrics = compute_metrics(
         label_matrix([ex.tags for ex in examples]), label_matrix([p.tags for p in preds])
@@ -198,6 +215,7 @@ def evaluate(
 @app.command()
 def predict(
     model_dir: ModelDir = None,
+    version: VersionOption = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -212,7 +230,7 @@ def predict(
     """Read JSON lines {"text": ...} on stdin; write {"text","tags","scores","crisis"} lines."""
     from tagging.stream import InputError, Source, available_cores, predict_stream
 
-    tagger = _load(model_dir)
+    tagger = _load(model_dir, version)
     # typeshed calls stdin's buffer a plain BinaryIO; it is a BufferedReader (a BytesIO under
     # test runners), both with read1.
     source = cast("Source", sys.stdin.buffer)
@@ -289,3 +307,22 @@ def use(
     except ArtefactError as exc:
         _fail(str(exc))
     out.print(f"current tagger version: [bold]{tagger.version}[/] (was {previous or 'none'})")
+
+
+@app.command()
+def prune(
+    keep: Annotated[int, typer.Option(min=1, help="How many of the newest versions to keep.")] = 5,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what would be deleted.")
+    ] = False,
+    model_dir: ModelDir = None,
+) -> None:
+    """Delete all but the newest KEEP versions (~45 MB each); the current one always stays."""
+    from tagging.versions import prune_versions
+
+    root = model_dir or default_model_dir()
+    doomed = prune_versions(root, keep, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    for name in doomed:
+        out.print(f"{verb} {name}", highlight=False)
+    out.print(f"{len(doomed)} version(s) {verb}; current: {read_current(root) or 'none'}")

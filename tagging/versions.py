@@ -11,6 +11,7 @@ is rolled back.
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,18 +103,37 @@ def _summary(version_dir: Path, current: bool) -> VersionSummary:
     )
 
 
-def use_version(model_dir: Path, name: str) -> tuple[str | None, Tagger]:
-    """Point `current` at version `name` after proving it loads and predicts here; returns the
-    version it replaces and the loaded tagger."""
+def find_version(model_dir: Path, name: str) -> Path:
+    """The directory of version `name`; UnknownVersionError for anything else (no paths)."""
     if not name or name in (".", "..") or Path(name).name != name:
         raise UnknownVersionError(f"{name!r} is not a version name")
     version_dir = model_dir / name
     if not version_dir.is_dir():
         known = ", ".join(v.name for v in list_versions(model_dir)) or "none"
         raise UnknownVersionError(f"no tagger version {name} in {model_dir} (versions: {known})")
-    tagger = load_version(version_dir)
+    return version_dir
+
+
+def use_version(model_dir: Path, name: str) -> tuple[str | None, Tagger]:
+    """Point `current` at version `name` after proving it loads and predicts here; returns the
+    version it replaces and the loaded tagger."""
+    tagger = load_version(find_version(model_dir, name))
     tagger.predict(["hej"])  # a version that cannot answer must not become current
     previous = read_current(model_dir)
     write_current(model_dir, name)
     logger.info("tagger version %s published by hand (was %s)", name, previous)
     return previous, tagger
+
+
+def prune_versions(model_dir: Path, keep: int, *, dry_run: bool = False) -> list[str]:
+    """Delete all but the newest `keep` versions, never the current one; the names deleted
+    (or, with `dry_run`, that would be), oldest first. Each version is ~45 MB on disk."""
+    if keep < 1:
+        raise ValueError("keep at least one version")
+    found = list_versions(model_dir)
+    newest = {v.name for v in found[-keep:]}
+    doomed = [v.name for v in found if v.name not in newest and not v.current]
+    for name in doomed if not dry_run else []:
+        shutil.rmtree(model_dir / name)
+        logger.info("tagger version %s deleted", name)
+    return doomed

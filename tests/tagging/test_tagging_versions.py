@@ -128,3 +128,47 @@ def test_a_worse_retrain_is_written_but_not_published(trained: TrainResult, tmp_
     result = runner.invoke(app, ["tagger", "use", new, "--model-dir", str(root)])
     assert result.exit_code == 0, result.output
     assert read_current(root) == new
+
+
+def test_evaluate_and_predict_can_use_a_version_that_is_not_current(two_versions: Path) -> None:
+    from tagging.corpus import TEST_TSV
+
+    args = ["--model-dir", str(two_versions), "--version", "v2"]
+    result = runner.invoke(app, ["tagger", "evaluate", str(TEST_TSV), *args])
+    assert result.exit_code == 0, result.output
+    assert "model v2" in result.output and "macro-F1" in result.output
+    line = json.dumps({"text": "jeg vil bare sove og ikke vågne igen"}) + "\n"
+    result = runner.invoke(app, ["tagger", "predict", "--jobs", "1", *args], input=line)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["crisis"] is True
+    assert read_current(two_versions) == "v1"  # looking is not publishing
+    for command in (["evaluate", str(TEST_TSV)], ["predict"]):
+        bad = ["--model-dir", str(two_versions), "--version", "../v1"]
+        result = runner.invoke(app, ["tagger", *command, *bad], input="")
+        assert result.exit_code == 2, result.output
+
+
+def _metadata_only(root: Path, trained: TrainResult, names: list[str]) -> None:
+    for month, name in enumerate(names, start=1):
+        (root / name).mkdir(parents=True)
+        shutil.copy(trained.version_dir / "metadata.json", root / name)
+        _edit_metadata(root / name, {"created": f"2026-{month:02d}-01T00:00:00+00:00"})
+
+
+def test_prune_keeps_the_newest_and_the_current_version(
+    trained: TrainResult, tmp_path: Path
+) -> None:
+    root = tmp_path / "models"
+    _metadata_only(root, trained, ["v1", "v2", "v3", "v4"])
+    (root / "current").write_text("v1\n")  # rolled back to the oldest
+    result = runner.invoke(
+        app, ["tagger", "prune", "--keep", "2", "--dry-run", "--model-dir", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "would delete v2" in result.output
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["v1", "v2", "v3", "v4"]
+    result = runner.invoke(app, ["tagger", "prune", "--keep", "2", "--model-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["v1", "v3", "v4"]
+    result = runner.invoke(app, ["tagger", "prune", "--keep", "0", "--model-dir", str(root)])
+    assert result.exit_code == 2
