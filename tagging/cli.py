@@ -1,4 +1,7 @@
-"""`intake tagger train|evaluate|predict|versions|use|prune`: the analyst's commands (contracts in DESIGN.md)."""
+"""`intake tagger train|evaluate|predict|versions|use|prune`: the analyst's commands.
+
+The contracts of train, evaluate and predict are in DESIGN.md; scripts depend on them.
+"""
 
 from __future__ import annotations
 
