@@ -1,3 +1,3 @@
-from intake.cli import app
+from intake.entry import main
 
-app()
+main()

@@ -46,6 +46,29 @@ def test_predict_contract_through_the_real_entry_point(model_dir: Path) -> None:
     assert out[2]["tags"] == [] and out[2]["crisis"] is False
 
 
+def test_the_tagger_commands_start_without_the_database_modules(model_dir: Path) -> None:
+    # `intake tagger ...` runs the tagger's app alone; the rest of `intake` imports the
+    # database, key-ring and Rasa modules (~0.4 s) that a predict script would wait for.
+    probe = (
+        "import sys\n"
+        "from intake.entry import main\n"
+        f"sys.argv = ['intake', 'tagger', 'versions', '--model-dir', {str(model_dir)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('sqlalchemy', 'api', 'privacy.crypto') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[]"
+    assert "* " + model_dir.joinpath("current").read_text().strip() in proc.stdout
+    # Everything else still goes through the full command line.
+    full = subprocess.run(
+        [sys.executable, "-m", "intake", "--help"], capture_output=True, text=True, check=False
+    )
+    assert full.returncode == 0 and "tagger" in full.stdout and "retention" in full.stdout
+
+
 @pytest.mark.parametrize(
     ("stdin", "fragment"),
     [
