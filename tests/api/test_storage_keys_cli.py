@@ -1,5 +1,6 @@
 """`intake keys generate|status|rotate|rewrap|retire` against a real SQLite database."""
 
+import base64
 import stat
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def _keys(*args: str) -> tuple[int, str]:
 
 def test_generate_writes_0600_and_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "var" / "keyring.json"
-    code, _ = _keys("generate", "--file", str(path))
+    code, first_out = _keys("generate", "--file", str(path))
     assert code == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     content = path.read_bytes()
@@ -34,7 +35,10 @@ def test_generate_writes_0600_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert code == 0
     assert path.read_bytes() == content
     ring = read_key_ring_file(path)
-    assert ring.active().key.hex() not in out
+    key = ring.active().key
+    assert ring.active().id in first_out  # the output names the key ...
+    for shown in (first_out, out):  # ... and never shows it, in any encoding
+        assert key.hex() not in shown and base64.b64encode(key).decode() not in shown
 
 
 def test_rotate_then_retire(sqlite_db: Db, tmp_path: Path) -> None:

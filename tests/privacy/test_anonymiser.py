@@ -324,6 +324,8 @@ def test_thread_safe_and_deterministic(anon: Anonymiser) -> None:
         t.start()
     for t in threads:
         t.join()
+    # A thread that raised wrote nothing: every one must have finished.
+    assert sorted(results) == [0, 1, 2, 3]
     assert all(r == expected for r in results.values())
 
 
