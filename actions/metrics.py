@@ -1,4 +1,5 @@
-"""The action server's Prometheus metrics: the tagger's latency. No labels, so no user data.
+"""The action server's Prometheus metrics: the tagger's latency, the version answering, and how
+often there was none. No user data: the only label is the model version.
 
 Served on 127.0.0.1:`ACTION_METRICS_PORT` when that is set (internal scraping only, like the
 action server itself); off otherwise. rasa-sdk runs the actions in a Sanic worker process, not
@@ -9,7 +10,7 @@ inside that worker (Sanic names it in SANIC_WORKER_NAME): that is where the hist
 import logging
 import os
 
-from prometheus_client import Histogram, start_http_server
+from prometheus_client import Counter, Histogram, Info, start_http_server
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,17 @@ TAGGER_LATENCY = Histogram(
     "intake_tagger_latency_seconds",
     "Time the tagger took for one problem description.",
     buckets=TAGGER_BUCKETS,
+)
+
+# Which version the bot tags with: after `intake tagger use` or a retrain, operators can see
+# the running server take it over.
+TAGGER_MODEL = Info("intake_tagger_model", "The tagger version answering tag actions.")
+
+# Problem descriptions handed off untagged because no model could be loaded: crisis detection
+# is off while this grows, so it is worth an alert.
+TAGGER_UNAVAILABLE = Counter(
+    "intake_tagger_unavailable",
+    "Problem descriptions handed off untagged because no tagger model was loaded.",
 )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from actions.metrics import TAGGER_LATENCY
+from actions.metrics import TAGGER_LATENCY, TAGGER_MODEL, TAGGER_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +54,12 @@ def _current_tagger() -> _Predictor | None:
 def tag_text(text: str) -> TagResult:
     tagger = _current_tagger()
     if tagger is None or not text.strip():
+        if tagger is None:
+            TAGGER_UNAVAILABLE.inc()
         return TagResult(status=STATUS_UNAVAILABLE)
     with TAGGER_LATENCY.time():
         prediction = tagger.predict([text])[0]
+    TAGGER_MODEL.info({"version": tagger.version})
     return TagResult(
         status=STATUS_OK,
         tags=list(prediction.tags),

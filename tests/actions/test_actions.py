@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -83,6 +84,7 @@ async def _tag(text: str) -> tuple[dict[str, Any], list[str]]:
 
 async def test_tag_action_fills_tag_slots(live_models: Path) -> None:
     slots, responses = await _tag("jeg bliver mobbet i skolen hver eneste dag")
+    assert REGISTRY.get_sample_value("intake_tagger_model_info", {"version": "v1"}) == 1
     assert slots["tagger_status"] == "ok"
     assert "mobning" in slots["tags"] and slots["crisis"] is False
     assert set(slots["tag_scores"]) >= set(slots["tags"])
@@ -101,7 +103,9 @@ async def test_without_a_model_the_handoff_is_marked_untagged(
 ) -> None:
     live = LiveTagger(tmp_path)  # an empty model dir
     monkeypatch.setattr(tagger_service, "_live_tagger", lambda: live)
+    untagged = REGISTRY.get_sample_value("intake_tagger_unavailable_total") or 0.0
     slots, responses = await _tag("jeg bliver mobbet i skolen")
+    assert REGISTRY.get_sample_value("intake_tagger_unavailable_total") == untagged + 1
     # Clearly marked as untagged, never a guess.
     assert slots == {"tags": [], "tag_scores": {}, "tagger_status": "unavailable", "crisis": False}
     assert responses == []
@@ -113,6 +117,7 @@ async def test_a_retrained_model_is_used_without_a_restart(live_models: Path) ->
     await _tag("jeg bliver mobbet")  # notices the new version; the old one answers meanwhile
     tagger_service._live_tagger().wait(timeout=60)
     assert tagger_service.tag_text("jeg bliver mobbet").model_version == "v2"
+    assert REGISTRY.get_sample_value("intake_tagger_model_info", {"version": "v2"}) == 1
 
 
 async def test_handoff_action_records_the_handoff_in_the_api(api_app: FastAPI) -> None:

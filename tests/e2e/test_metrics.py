@@ -3,6 +3,7 @@ and no label carries user data. The conversation contains a unique canary and a 
 neither, nor the conversation, handoff or counsellor id, may appear anywhere in a scrape, and
 every label value comes from the fixed sets in api/services/metrics.py."""
 
+import re
 import secrets
 
 import httpx
@@ -21,6 +22,8 @@ from tests.support.webchat_client import WebchatClient, texts
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 CPR = "070809-1235"
+# `intake tagger train` names versions by UTC time and a hash of the training data.
+MODEL_VERSION = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}(?:-\d+)?")
 
 
 def scrape(url: str, token: str | None = METRICS_TOKEN) -> httpx.Response:
@@ -137,6 +140,12 @@ async def test_metrics_count_a_conversation_and_carry_no_user_data(stack: Stack)
         - value(tagger_before, "intake_tagger_latency_seconds_count")
         >= 1
     )
+    # The version answering is published; the only label, no user data.
+    [model_info] = [labels for name, labels in tagger if name == "intake_tagger_model_info"]
+    assert [key for key, _ in model_info] == ["version"]
+    assert value(tagger, "intake_tagger_unavailable_total") == value(
+        tagger_before, "intake_tagger_unavailable_total"
+    )
 
     forbidden = [
         canary,
@@ -159,5 +168,8 @@ async def test_metrics_count_a_conversation_and_carry_no_user_data(stack: Stack)
             for label, label_value in sample.labels.items():
                 if label == "le":
                     float(label_value)  # a histogram bucket bound, a number
+                    continue
+                if label == "version":  # a tagger version name, as `intake tagger train` makes
+                    assert MODEL_VERSION.fullmatch(label_value), label_value
                     continue
                 assert label_value in LABEL_VALUES[label], (sample.name, label, label_value)
