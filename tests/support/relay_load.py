@@ -51,7 +51,7 @@ class Direction:
 
 @dataclass(frozen=True)
 class RelayLoadResult:
-    connections: int
+    connections: int  # confirmed by the server as the conversation they asked for
     youth_to_counsellor: Direction
     counsellor_to_youth: Direction
     exchange_seconds: float
@@ -203,7 +203,15 @@ async def run(
         await asyncio.gather(*(y.sio.disconnect() for y in youths), return_exceptions=True)
         await asyncio.gather(*(c.close() for c in consoles.values()), return_exceptions=True)
     return RelayLoadResult(
-        connections=len(youths),
+        # Sessions the server confirmed as their own conversation (the widget's resume).
+        connections=sum(
+            1
+            for y in youths
+            if y.confirmed.done()
+            and not y.confirmed.cancelled()
+            and y.confirmed.exception() is None
+            and y.confirmed.result() == y.conversation_id
+        ),
         youth_to_counsellor=Direction.count(youth_acked, to_console),
         counsellor_to_youth=Direction.count(counsellor_acked, to_youth),
         exchange_seconds=elapsed,
