@@ -71,7 +71,7 @@ class LiveTagger:
     def _wanted(self) -> str | None:
         try:
             version = read_current(self._root)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # unreadable or not text: keep what is loaded
             logger.warning("cannot read the current tagger pointer (%s)", type(exc).__name__)
             return None
         if version is None and self._tagger is None and not self._warned_missing:
