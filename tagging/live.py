@@ -47,6 +47,7 @@ class LiveTagger:
         self._start_lock = threading.Lock()
         self._loader: threading.Thread | None = None
         self._warned_missing = False
+        self._warned_unreadable = False
 
     def get(self) -> Tagger | None:
         """The loaded tagger (None if there is none yet), after noticing a new `current`."""
@@ -72,8 +73,11 @@ class LiveTagger:
         try:
             version = read_current(self._root)
         except (OSError, ValueError) as exc:  # unreadable or not text: keep what is loaded
-            logger.warning("cannot read the current tagger pointer (%s)", type(exc).__name__)
+            if not self._warned_unreadable:  # once, not once per message
+                self._warned_unreadable = True
+                logger.warning("cannot read the current tagger pointer (%s)", type(exc).__name__)
             return None
+        self._warned_unreadable = False
         if version is None and self._tagger is None and not self._warned_missing:
             self._warned_missing = True
             logger.warning("no current tagger model in %s; handoffs go untagged", self._root)
