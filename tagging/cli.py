@@ -193,19 +193,34 @@ def evaluate(
     file: Annotated[Path, typer.Argument(help="TSV file: text<TAB>tag,tag per line.")],
     model_dir: ModelDir = None,
     version: VersionOption = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            dir_okay=False,
+            help="Also write every message whose tags were wrong to this file as JSON lines "
+            '{"line", "text", "expected", "predicted", "missing", "extra", "crisis_missed", '
+            '"false_alarm", "scores"}, missed crisis messages first.',
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Per-tag precision/recall/F1, macro-F1 and crisis recall of the current model (or
     --version, e.g. one held back for review) on FILE."""
-    from tagging.corpus import read_tsv
-    from tagging.evaluate import compute_metrics
+    from tagging.corpus import read_tsv_lines
+    from tagging.evaluate import compute_metrics, tag_errors, write_errors
     from tagging.model import label_matrix
 
+    if errors is not None and errors.resolve() == file.resolve():
+        _fail("--errors must name another file than the one evaluated", code=2)
     try:
-        examples = read_tsv(file)
+        numbered = read_tsv_lines(file)
     except DataError as exc:
         _fail(str(exc), code=2)
-    if not examples:
+    if not numbered:
         _fail(f"{file}: no examples", code=2)
+    lines = [line for line, _ in numbered]
+    examples = [example for _, example in numbered]
     tagger = _load(model_dir, version)
     preds = tagger.predict([ex.text for ex in examples])
     metrics = compute_metrics(
@@ -213,6 +228,21 @@ def evaluate(
     )
     out.print(_metrics_table(metrics, f"{file.name} · model {tagger.version}"))
     _print_summary(metrics)
+    if errors is None:
+        return
+    found = tag_errors(lines, [ex.text for ex in examples], [ex.tags for ex in examples], preds)
+    try:
+        write_errors(errors, found)
+    except OSError as exc:
+        _fail(f"cannot write {errors} ({exc.strerror})", code=2)
+    missed = sum(e.crisis_missed for e in found)
+    alarms = sum(e.false_alarm for e in found)
+    out.print(
+        f"wrong tags on {len(found)} of {len(examples)} messages ({missed} crisis "
+        f"message(s) missed, {alarms} false crisis alarm(s)): written to {errors}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()

@@ -66,13 +66,27 @@ def example_id(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
+# A first line whose tag column holds one of these is a header, not a message.
+_HEADER_TAG_FIELDS = frozenset(
+    {"tag", "tags", "label", "labels", "kategori", "kategorier", "emne", "emner"}
+)
+# Tag ids hold letters and underscores only, so any of these can separate them.
+_TAG_SEPARATORS = re.compile(r"[,;|\s]+")
+
+
 def read_tsv(path: Path) -> list[Example]:
-    """Read `text<TAB>tag,tag` lines; a first line `text<TAB>tags` is taken as a header.
+    """Read `text<TAB>tag,tag` lines; see `read_tsv_lines`."""
+    return [example for _, example in read_tsv_lines(path)]
+
+
+def read_tsv_lines(path: Path) -> list[tuple[int, Example]]:
+    """Read `text<TAB>tag,tag` lines, each with its line number (from 1).
 
     Files as spreadsheets and Windows editors save them read the same: a UTF-8 byte-order
-    mark is dropped, CRLF line ends are line ends, and tag ids are matched without regard to
-    case ("Angst, familie")."""
-    examples: list[Example] = []
+    mark is dropped, CRLF line ends are line ends, a first line such as `text<TAB>tags` is a
+    header, tag ids are matched without regard to case, and commas, semicolons, bars or
+    spaces separate them ("Angst, familie", "angst;familie")."""
+    examples: list[tuple[int, Example]] = []
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
@@ -82,19 +96,19 @@ def read_tsv(path: Path) -> list[Example]:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        if lineno == 1 and line.strip().lower() in {"text\ttags", "text\ttag"}:
-            continue
         text, sep, tag_field = line.partition("\t")
+        if lineno == 1 and sep and tag_field.strip().lower() in _HEADER_TAG_FIELDS:
+            continue
         if not sep:
             raise DataError(f"{path}:{lineno}: expected `text<TAB>tag,tag` (no tab found)")
         if not text.strip():
             raise DataError(f"{path}:{lineno}: empty text")
-        raw_tags = [t.strip().lower() for t in tag_field.split(",") if t.strip()]
+        raw_tags = [t.lower() for t in _TAG_SEPARATORS.split(tag_field) if t]
         try:
             tags = validate_tags(raw_tags)
         except UnknownTagError as exc:
             raise DataError(f"{path}:{lineno}: {exc}") from exc
-        examples.append(Example(text.strip(), tuple(tags)))
+        examples.append((lineno, Example(text.strip(), tuple(tags))))
     return examples
 
 

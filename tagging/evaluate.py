@@ -7,8 +7,12 @@ numbers are shown and the handoff is marked `akut`.
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -87,3 +91,80 @@ def compute_metrics(y_true: npt.NDArray[Any], y_pred: npt.NDArray[Any]) -> Metri
         crisis_support=int(ct.sum()),
         n_messages=int(t.shape[0]),
     )
+
+
+class Prediction(Protocol):
+    """What `tag_errors` needs of a prediction (`predictor.TagPrediction` has it)."""
+
+    @property
+    def tags(self) -> list[str]: ...
+
+    @property
+    def scores(self) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class TagError:
+    """A message whose predicted tags differ from its labels, for an analyst to read."""
+
+    line: int
+    text: str
+    expected: tuple[str, ...]
+    predicted: tuple[str, ...]
+    scores: Mapping[str, float]
+
+    @property
+    def missing(self) -> list[str]:
+        return [t for t in self.expected if t not in self.predicted]
+
+    @property
+    def extra(self) -> list[str]:
+        return [t for t in self.predicted if t not in self.expected]
+
+    @property
+    def crisis_missed(self) -> bool:
+        """A crisis message with no crisis tag predicted: the emergency numbers were not shown."""
+        return not CRISIS_TAGS.isdisjoint(self.expected) and CRISIS_TAGS.isdisjoint(self.predicted)
+
+    @property
+    def false_alarm(self) -> bool:
+        return CRISIS_TAGS.isdisjoint(self.expected) and not CRISIS_TAGS.isdisjoint(self.predicted)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "expected": list(self.expected),
+            "predicted": list(self.predicted),
+            "missing": self.missing,
+            "extra": self.extra,
+            "crisis_missed": self.crisis_missed,
+            "false_alarm": self.false_alarm,
+            "scores": dict(self.scores),
+        }
+
+
+def tag_errors(
+    lines: Sequence[int],
+    texts: Sequence[str],
+    expected: Sequence[Sequence[str]],
+    predictions: Sequence[Prediction],
+) -> list[TagError]:
+    """Every message whose predicted tag set is not its labelled one: missed crisis messages
+    first (the worst failure), then false crisis alarms, then the rest, each in file order."""
+    errors = [
+        TagError(line, text, tuple(want), tuple(pred.tags), pred.scores)
+        for line, text, want, pred in zip(lines, texts, expected, predictions, strict=True)
+        if set(want) != set(pred.tags)
+    ]
+    return sorted(errors, key=lambda e: (not e.crisis_missed, not e.false_alarm, e.line))
+
+
+def write_errors(path: Path, errors: Sequence[TagError]) -> None:
+    """JSON lines, one error each; written beside `path` and moved into place, so an
+    interrupted run never leaves half a report where the last complete one was."""
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", encoding="utf-8") as fh:
+        for error in errors:
+            fh.write(json.dumps(error.to_json(), ensure_ascii=False) + "\n")
+    os.replace(partial, path)

@@ -132,6 +132,88 @@ def test_evaluate_bad_file_is_a_clear_error(model_dir: Path, tmp_path: Path) -> 
     assert "Traceback" not in result.output
 
 
+def test_evaluate_writes_the_wrong_messages_missed_crisis_first(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    labelled = tmp_path / "set.tsv"
+    # Labels chosen so that the model must disagree with lines 2, 4 and 5 and agree with 6.
+    labelled.write_text(
+        "text\ttags\n"
+        "mine forældre skal skilles og jeg er så ked af det\tsorg\n"
+        "\n"
+        "jeg vil ikke leve mere, har tænkt på at tage mit liv hver dag\t\n"
+        "hej\tselvmordstanker\n"
+        "hej med dig\t\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "fejl.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            "tagger",
+            "evaluate",
+            str(labelled),
+            "--errors",
+            str(report),
+            "--model-dir",
+            str(model_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrong tags on 3 of 4 messages (1 crisis message(s) missed, 1 false crisis" in (
+        result.output
+    )
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in rows] == [5, 4, 2]
+    missed, alarm, other = rows
+    assert missed["text"] == "hej" and missed["crisis_missed"] and not missed["false_alarm"]
+    assert missed["missing"] == ["selvmordstanker"] and missed["predicted"] == []
+    assert alarm["false_alarm"] and "selvmordstanker" in alarm["extra"]
+    assert alarm["expected"] == [] and alarm["missing"] == []
+    assert other["missing"] == ["sorg"] and "familie" in other["extra"]
+    assert not other["crisis_missed"] and not other["false_alarm"]
+    assert set(other["scores"]) == set(TAG_IDS)
+    assert other["scores"]["familie"] > other["scores"]["sorg"]
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_evaluate_errors_never_overwrite_the_evaluated_file(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text("hej\tselvmordstanker\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "tagger",
+            "evaluate",
+            str(labelled),
+            "--errors",
+            str(labelled),
+            "--model-dir",
+            str(model_dir),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "another file" in result.output
+    assert labelled.read_text(encoding="utf-8") == "hej\tselvmordstanker\n"
+    unwritable = tmp_path / "no-such-dir" / "fejl.jsonl"
+    result = runner.invoke(
+        app,
+        [
+            "tagger",
+            "evaluate",
+            str(labelled),
+            "--errors",
+            str(unwritable),
+            "--model-dir",
+            str(model_dir),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.output and "Traceback" not in result.output
+
+
 def test_train_if_missing_keeps_the_current_model(model_dir: Path) -> None:
     before = (model_dir / "current").read_text()
     result = runner.invoke(app, ["tagger", "train", "--if-missing", "--model-dir", str(model_dir)])

@@ -15,6 +15,7 @@ from tagging.corpus import (
     merge_feedback,
     read_feedback,
     read_tsv,
+    read_tsv_lines,
     write_tsv,
 )
 from tagging.taxonomy import CRISIS_TAGS, TAG_IDS, UnknownTagError, validate_tags
@@ -95,6 +96,28 @@ def test_read_tsv_takes_a_file_as_spreadsheets_and_windows_editors_save_it(
         ("hej", ()),
         ("angst og mor", ("angst", "familie")),
     ]
+
+
+@pytest.mark.parametrize("header", ["text\ttags", "besked\tkategorier", "Message\tLabels"])
+@pytest.mark.parametrize(
+    "tag_field", ["angst,familie", "angst; familie", "angst | familie", "angst familie"]
+)
+def test_read_tsv_takes_common_headers_and_tag_separators(
+    tmp_path: Path, header: str, tag_field: str
+) -> None:
+    f = tmp_path / "set.tsv"
+    f.write_text(f"{header}\nangst og mor\t{tag_field}\n\nhej\t\n", encoding="utf-8")
+    assert read_tsv_lines(f) == [
+        (2, Example("angst og mor", ("angst", "familie"))),
+        (4, Example("hej", ())),
+    ]
+
+
+def test_a_header_word_after_the_first_line_is_an_unknown_tag(tmp_path: Path) -> None:
+    f = tmp_path / "set.tsv"
+    f.write_text("hej\t\ntext\ttags\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"set.tsv:2: unknown tag 'tags'"):
+        read_tsv(f)
 
 
 def test_feedback_validation_lists_every_bad_line(tmp_path: Path) -> None:
