@@ -5,6 +5,7 @@ The contracts of train, evaluate and predict are in DESIGN.md; scripts depend on
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
@@ -204,6 +205,13 @@ def evaluate(
             show_default=False,
         ),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the figures as one JSON object (for scripts) instead of the table.",
+        ),
+    ] = False,
 ) -> None:
     """Per-tag precision/recall/F1, macro-F1 and crisis recall of the current model (or
     --version, e.g. one held back for review) on FILE."""
@@ -226,8 +234,14 @@ def evaluate(
     metrics = compute_metrics(
         label_matrix([ex.tags for ex in examples]), label_matrix([p.tags for p in preds])
     )
-    out.print(_metrics_table(metrics, f"{file.name} · model {tagger.version}"))
-    _print_summary(metrics)
+    if as_json:
+        report = {"file": str(file), "model_version": tagger.version, **metrics.to_dict()}
+        del report["extra"]
+        # Plain print: rich would wrap and colour it, and scripts parse it.
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        out.print(_metrics_table(metrics, f"{file.name} · model {tagger.version}"))
+        _print_summary(metrics)
     if errors is None:
         return
     found = tag_errors(lines, [ex.text for ex in examples], [ex.tags for ex in examples], preds)
@@ -237,7 +251,8 @@ def evaluate(
         _fail(f"cannot write {errors} ({exc.strerror})", code=2)
     missed = sum(e.crisis_missed for e in found)
     alarms = sum(e.false_alarm for e in found)
-    out.print(
+    # With --json, stdout holds only the JSON object.
+    (err if as_json else out).print(
         f"wrong tags on {len(found)} of {len(examples)} messages ({missed} crisis "
         f"message(s) missed, {alarms} false crisis alarm(s)): written to {errors}",
         highlight=False,

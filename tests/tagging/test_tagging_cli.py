@@ -177,6 +177,36 @@ def test_evaluate_writes_the_wrong_messages_missed_crisis_first(
     assert not list(tmp_path.glob(".*partial"))
 
 
+def test_evaluate_json_is_one_object_with_the_table_figures(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text(
+        "mine forældre skal skilles og jeg er så ked af det\tfamilie\nhej\tselvmordstanker\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "fejl.jsonl"
+    args = ["--json", "--errors", str(report), "--model-dir", str(model_dir)]
+    result = runner.invoke(app, ["tagger", "evaluate", str(labelled), *args])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["file"] == str(labelled)
+    assert figures["model_version"] == (model_dir / "current").read_text().strip()
+    assert figures["n_messages"] == 2 and figures["crisis_support"] == 1
+    assert figures["crisis_recall"] == 0.0
+    assert figures["per_tag"]["familie"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "support": 1,
+    }
+    # Macro averages run over the two tags present: familie found, selvmordstanker missed.
+    assert figures["macro_f1"] == 0.5
+    wrong = len(report.read_text(encoding="utf-8").splitlines())
+    assert wrong >= 1  # the crisis line at least
+    assert f"wrong tags on {wrong} of 2" in result.stderr
+
+
 def test_evaluate_errors_never_overwrite_the_evaluated_file(
     model_dir: Path, tmp_path: Path
 ) -> None:
