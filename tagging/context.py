@@ -85,6 +85,16 @@ _EVERYDAY = re.compile(
     r"02|00|-3)(?!\w)|😂|🤣|💀|😅|😆"
 )
 
+# How far back from a match the person and denial checks look. A text without clause
+# punctuation is one clause, and scanning it from its start for every match made a long
+# text cost the square of its length (a 1 MB line took ten minutes). Youth messages are at
+# most 2,000 characters (the api's `max_message_chars`), so within them this changes nothing.
+_LOOKBACK_CHARS = 2000
+
+
+def _lookback(start: int) -> int:
+    return max(0, start - _LOOKBACK_CHARS)
+
 
 @dataclass(frozen=True)
 class ClauseIndex:
@@ -128,7 +138,7 @@ def is_other_person(clause: str, start: int) -> bool:
         return False
     nearest = None
     # endpos, not a slice: the same matches ("as if the string ended there") without a copy
-    for m in _SUBJECT.finditer(clause, 0, start):
+    for m in _SUBJECT.finditer(clause, _lookback(start), start):
         nearest = m
     if nearest is not None and nearest.group("other"):
         return True
@@ -145,7 +155,7 @@ def is_friends_experience(clause: str, start: int, end: int) -> bool:
     """
     if _OBJECT_ME.match(clause, end):
         return False
-    head = clause[:start]
+    head = clause[_lookback(start) : start]
     if not _FRIEND.search(head):
         return False
     nearest = None
@@ -166,12 +176,17 @@ def is_negated(clause: str, start: int, end: int | None = None, window: int = 4)
         skipped = clause[end:after].strip() != ""  # inside a word, or past "mig"
         if _NEGATION.match(clause, after) and (
             not skipped
-            or (_NEGATION_AFTER.match(clause, after) and not _TIME_BOUND.search(clause, after))
+            or (
+                _NEGATION_AFTER.match(clause, after)
+                and not _TIME_BOUND.search(clause, after, after + _LOOKBACK_CHARS)
+            )
         ):
             return True
-        if _NEGATED_CHAIN.search(clause, 0, start) and not _TIME_BOUND.search(clause, end):
+        if _NEGATED_CHAIN.search(clause, _lookback(start), start) and not _TIME_BOUND.search(
+            clause, end, end + _LOOKBACK_CHARS
+        ):
             return True
-    words = clause[:start].split()[-window:]
+    words = clause[_lookback(start) : start].split()[-window:]
     head = " ".join(words)
     neg = None
     for m in _NEGATION.finditer(head):
