@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from privacy.anonymiser.entities import Candidate
+from privacy.anonymiser.entities import Candidate, SpanSet
 from privacy.anonymiser.lexicon import Lexicon
 
 # Cue phrases; the name is the word right after the phrase.
@@ -449,10 +449,8 @@ class NameFinder:
         ]
         ambiguous_of = [low in ambiguous_words for low in lows]
         cap_of = [_is_cap(w.text) for w in words]
-        if blocked:
-            free_of = [all(w.end <= b.start or w.start >= b.end for b in blocked) for w in words]
-        else:
-            free_of = [True] * n
+        spans = SpanSet((b.start, b.end) for b in blocked)
+        free_of = [not spans.overlaps(w.start, w.end) for w in words]
 
         is_name = [False] * n
         for i, w in enumerate(words):
