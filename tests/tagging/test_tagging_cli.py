@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from intake.cli import app
 from tagging.corpus import TEST_TSV
@@ -132,6 +132,11 @@ def test_evaluate_bad_file_is_a_clear_error(model_dir: Path, tmp_path: Path) -> 
     assert "Traceback" not in result.output
 
 
+def _evaluate_with_errors(model_dir: Path, labelled: Path, report: Path) -> Result:
+    args = ["--errors", str(report), "--model-dir", str(model_dir)]
+    return runner.invoke(app, ["tagger", "evaluate", str(labelled), *args])
+
+
 def test_evaluate_writes_the_wrong_messages_missed_crisis_first(
     model_dir: Path, tmp_path: Path
 ) -> None:
@@ -147,18 +152,7 @@ def test_evaluate_writes_the_wrong_messages_missed_crisis_first(
         encoding="utf-8",
     )
     report = tmp_path / "fejl.jsonl"
-    result = runner.invoke(
-        app,
-        [
-            "tagger",
-            "evaluate",
-            str(labelled),
-            "--errors",
-            str(report),
-            "--model-dir",
-            str(model_dir),
-        ],
-    )
+    result = _evaluate_with_errors(model_dir, labelled, report)
     assert result.exit_code == 0, result.output
     assert "wrong tags on 3 of 4 messages (1 crisis message(s) missed, 1 false crisis" in (
         result.output
@@ -212,34 +206,12 @@ def test_evaluate_errors_never_overwrite_the_evaluated_file(
 ) -> None:
     labelled = tmp_path / "set.tsv"
     labelled.write_text("hej\tselvmordstanker\n", encoding="utf-8")
-    result = runner.invoke(
-        app,
-        [
-            "tagger",
-            "evaluate",
-            str(labelled),
-            "--errors",
-            str(labelled),
-            "--model-dir",
-            str(model_dir),
-        ],
-    )
+    result = _evaluate_with_errors(model_dir, labelled, labelled)
     assert result.exit_code == 2
     assert "another file" in result.output
     assert labelled.read_text(encoding="utf-8") == "hej\tselvmordstanker\n"
     unwritable = tmp_path / "no-such-dir" / "fejl.jsonl"
-    result = runner.invoke(
-        app,
-        [
-            "tagger",
-            "evaluate",
-            str(labelled),
-            "--errors",
-            str(unwritable),
-            "--model-dir",
-            str(model_dir),
-        ],
-    )
+    result = _evaluate_with_errors(model_dir, labelled, unwritable)
     assert result.exit_code == 2
     assert "cannot write" in result.output and "Traceback" not in result.output
 
