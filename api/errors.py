@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.db.text_guard import UnstorableTextError
 from api.services.inbound import repair_text
 
 
@@ -34,5 +35,14 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def unstorable_text(request: Request, exc: Exception) -> JSONResponse:
+    # Before any write (the statement never ran); the request's session is rolled back.
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": "text with a NUL character or a lone surrogate cannot be stored"},
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(UnstorableTextError, unstorable_text)

@@ -378,6 +378,8 @@ class IntakeAuthorizationServer(AuthorizationServer):
     # --- authlib hooks -----------------------------------------------------------------
 
     def query_client(self, client_id: str) -> RegisteredClient | None:
+        if not isinstance(client_id, str) or not client_id or "\x00" in client_id:
+            return None  # invalid_client, as for any unknown id (PostgreSQL rejects a NUL)
         row = self.session.get(OAuthClient, client_id)
         if row is None or row.disabled_at is not None:
             return None

@@ -32,7 +32,9 @@ from api.auth.config import AuthConfig
 from api.auth.tokens import InvalidAccessTokenError
 from api.auth.validation import authenticate_bearer
 from api.db.models_auth import Counsellor
+from api.db.text_guard import UnstorableTextError
 from api.services import queue
+from api.services.inbound import repair_text
 from api.services.relay import (
     CONSOLE_NAMESPACE,
     NotHeldError,
@@ -163,7 +165,8 @@ class ConsoleNamespace:
         handoff_id, text = data.get("handoff_id"), data.get("text")
         if not isinstance(handoff_id, str) or not isinstance(text, str):
             return INVALID
-        text = text.strip()
+        # As for a youth's message: a lone surrogate half becomes U+FFFD, the rest is stored.
+        text = repair_text(text.strip())
         if not text or len(text) > self.max_message_chars:
             return INVALID
         try:
@@ -188,4 +191,6 @@ class ConsoleNamespace:
             )
         except NotHeldError:
             return NOT_FOUND
+        except UnstorableTextError:  # a NUL or lone surrogate in the id: no such handoff
+            return INVALID
         return {"ok": True}

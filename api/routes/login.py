@@ -10,9 +10,9 @@ URI is not valid is never redirected anywhere: it gets an error page.
 import hmac
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from authlib.oauth2.rfc6749 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.templating import Jinja2Templates
 
@@ -109,12 +109,22 @@ def _refuse_request(
     )
 
 
+def _consent_grant(server: IntakeAuthorizationServer, oauth_request: StarletteOAuth2Request) -> Any:
+    """The grant of a valid authorization request, else OAuth2Error."""
+    try:
+        return server.get_consent_grant(oauth_request)
+    except ValueError as exc:
+        # authlib puts the offending value into its error description and refuses to build
+        # the error when that value holds a non-ASCII or control character.
+        raise InvalidRequestError() from exc
+
+
 @router.get("/oauth/authorize")
 def authorize_page(
     request: Request, server: AuthServerDep, oauth_request: OAuth2RequestDep
 ) -> Response:
     try:
-        grant = server.get_consent_grant(oauth_request)
+        grant = _consent_grant(server, oauth_request)
     except OAuth2Error as error:
         return _refuse_request(request, server, oauth_request, error)
     return _page(request, oauth_request, client_name=grant.client.row.name)
@@ -125,13 +135,20 @@ def authorize_login(
     request: Request, server: AuthServerDep, oauth_request: OAuth2RequestDep
 ) -> Response:
     try:
-        grant = server.get_consent_grant(oauth_request)
+        grant = _consent_grant(server, oauth_request)
     except OAuth2Error as error:
         return _refuse_request(request, server, oauth_request, error)
     client_name = grant.client.row.name
     form = oauth_request.form
     sent, expected = form.get("csrf_token", ""), request.cookies.get(CSRF_COOKIE, "")
-    if not sent or not expected or not hmac.compare_digest(sent, expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged form or cookie).
+    if (
+        not sent
+        or not expected
+        or not hmac.compare_digest(
+            sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+        )
+    ):
         return _page(
             request,
             oauth_request,

@@ -20,7 +20,12 @@ from privacy.crypto import KeyProvider, data_key_version_of, seal, unseal
 
 logger = logging.getLogger(__name__)
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
+# A dot-atom local part (RFC 5322 atext, letters beyond ASCII allowed) and a host name of
+# labels: no comma, semicolon, angle bracket, quote, space or control character, any of
+# which would let "a,b@c.dk" reach other recipients than the one address typed.
+_ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"(?=[^@]{{1,64}}@){_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
 
 
 class InvalidEmailError(ValueError):

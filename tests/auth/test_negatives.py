@@ -18,12 +18,14 @@ from tests.support.oauth import (
     ACTION_CLIENT_ID,
     CONSOLE_CLIENT_ID,
     CONSOLE_REDIRECT,
+    PASSWORD,
     authorize_params,
     bearer,
     client_credentials_token,
     code_from,
     console_tokens,
     exchange_code,
+    hidden_fields,
     login,
     pkce_pair,
     refresh,
@@ -247,6 +249,48 @@ def test_unknown_client_gets_an_error_page_not_a_redirect(client: TestClient) ->
     params = authorize_params(challenge, client_id="ukendt")
     response = client.get("/oauth/authorize", params=params, follow_redirects=False)
     assert response.status_code == 400 and "location" not in response.headers
+
+
+@pytest.mark.parametrize("field", ["response_type", "redirect_uri"])
+@pytest.mark.parametrize("value", ["ÿ", "\x00", "😀"])
+def test_an_authorization_request_with_odd_characters_gets_the_error_page(
+    client: TestClient, field: str, value: str
+) -> None:
+    # authlib cannot build its error for such a value; the request is still just invalid.
+    _, challenge = pkce_pair()
+    params = authorize_params(challenge, **{field: value})
+    for response in (
+        client.get("/oauth/authorize", params=params, follow_redirects=False),
+        client.post("/oauth/authorize", data=params, follow_redirects=False),
+    ):
+        assert response.status_code == 400
+        assert "location" not in response.headers
+        assert "Login-anmodningen er ugyldig" in response.text
+
+
+def test_a_login_form_with_a_forged_non_ascii_csrf_token_is_refused(client: TestClient) -> None:
+    _, challenge = pkce_pair()
+    params = authorize_params(challenge)
+    page = client.get("/oauth/authorize", params=params, follow_redirects=False)
+    form = hidden_fields(page.text)
+    form.update(email="rikke@aarhus.dk", password=PASSWORD, csrf_token="é")
+    response = client.post("/oauth/authorize", data=form, follow_redirects=False)
+    assert response.status_code == 400
+    assert "Siden var udløbet" in response.text
+
+
+def test_a_client_id_with_a_nul_character_is_an_unknown_client(client: TestClient) -> None:
+    _, challenge = pkce_pair()
+    page = client.get(
+        "/oauth/authorize", params=authorize_params(challenge, client_id="console\x00")
+    )
+    assert page.status_code == 400 and "Login-anmodningen er ugyldig" in page.text
+    token = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "handoff:write"},
+        auth=(ACTION_CLIENT_ID + "\x00", "x"),
+    )
+    assert token.status_code == 401 and token.json()["error"] == "invalid_client"
 
 
 # --- grants that do not exist here ---------------------------------------------------------

@@ -241,3 +241,29 @@ def test_erasing_the_profile_takes_its_tag_corrections_with_it(
     with app.state.sessions() as session:
         assert session.scalars(select(TagCorrection)).all() == []
         assert queue.export_feedback(session, keys=app.state.key_ring) == []
+
+
+def test_ids_and_texts_no_database_can_store_are_refused_with_422(
+    app: FastAPI, client: TestClient, people: dict[str, Person]
+) -> None:
+    # PostgreSQL rejects a NUL in text and no backend can encode a lone surrogate: both are
+    # malformed input, answered alike on both backends, with nothing stored.
+    headers = login(client, people["rikke"])
+    for odd in ("a%00b", "%00"):
+        claimed = client.post(f"/api/v1/queue/{odd}/claim", headers=headers)
+        assert claimed.status_code == 422
+        assert client.get(f"/api/v1/conversations/{odd}", headers=headers).status_code == 422
+    leader = add_counsellor(
+        app.state.sessions, "leder@aarhus.dk", "Aarhus Kommune", role="supervisor"
+    )
+    headers = login(client, leader)
+    before = client.get("/api/v1/canned-replies", headers=headers).json()
+    # As raw JSON: the escapes \u0000 and \ud800 are valid JSON that a client can send.
+    for body in ('{"title": "a\\u0000b", "text": "tekst"}', '{"title": "t", "text": "\\ud800"}'):
+        created = client.post(
+            "/api/v1/canned-replies",
+            headers={**headers, "Content-Type": "application/json"},
+            content=body,
+        )
+        assert created.status_code == 422, created.text
+    assert client.get("/api/v1/canned-replies", headers=headers).json() == before

@@ -145,6 +145,9 @@ async def test_youth_and_counsellor_chat_live_and_everything_is_stored_first(liv
     # Typing, then counsellor -> youth as a plain webchat {text}; stored before the ack.
     assert await console.call("typing", {"handoff_id": handoff_id, "typing": True}) == {"ok": True}
     assert await youth.next_event("counsellor_typing") == {"typing": True}
+    for odd_id in ("\ud800", "a\x00b"):  # no handoff has such an id; no store can hold it
+        ack = await console.call("typing", {"handoff_id": odd_id, "typing": True})
+        assert ack == {"ok": False, "error": "invalid"}
     reply = "Hej, jeg hedder Rikke. Ring til mig på 70 11 22 33, hvis du vil."
     ack = await console.call("counsellor_message", {"handoff_id": handoff_id, "text": reply})
     assert ack["ok"] is True
@@ -152,12 +155,18 @@ async def test_youth_and_counsellor_chat_live_and_everything_is_stored_first(liv
     assert (last.seq, last.role) == (ack["seq"], "rådgiver")
     assert "70 11 22 33" not in last.text
     assert await youth.bot() == {"text": reply}
+    broken = await console.call(
+        "counsellor_message", {"handoff_id": handoff_id, "text": "ok \ud800"}
+    )
+    assert broken["ok"] is True  # stored with U+FFFD, as a youth's message would be
+    assert live.turns(conversation)[-1].text == "ok \ufffd"
+    assert await youth.bot() == {"text": "ok \ufffd"}
 
     # Opening the conversation shows the stored, anonymised transcript so far.
     conv = httpx.get(
         f"{live.url}/api/v1/conversations/{handoff_id}", headers=bearer(token), timeout=10
     ).json()
-    assert [t["role"] for t in conv["transcript"]][-2:] == ["ungdom", "rådgiver"]
+    assert [t["role"] for t in conv["transcript"]][-3:] == ["ungdom", "rådgiver", "rådgiver"]
     assert "22 33 44 55" not in str(conv)
 
     # Close: the youth is told, the console can no longer write into it.
