@@ -57,8 +57,14 @@ def tag_text(text: str) -> TagResult:
         if tagger is None:
             TAGGER_UNAVAILABLE.inc()
         return TagResult(status=STATUS_UNAVAILABLE)
-    with TAGGER_LATENCY.time():
-        prediction = tagger.predict([text])[0]
+    try:
+        with TAGGER_LATENCY.time():
+            prediction = tagger.predict([text])[0]
+    except Exception as exc:  # never fatal: the youth is handed off untagged, not dropped
+        # The type only: a message or traceback could carry the youth's text.
+        logger.error("tagger %s failed: %s", tagger.version, type(exc).__name__)
+        TAGGER_UNAVAILABLE.inc()
+        return TagResult(status=STATUS_UNAVAILABLE)
     TAGGER_MODEL.info({"version": tagger.version})
     return TagResult(
         status=STATUS_OK,

@@ -6,10 +6,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import ActionExecutionRejection
+from rasa_sdk.types import DomainDict
 
-from actions import tagger_service
+from actions import server, tagger_service
 from actions.actions import (
     ActionHandoff,
     ActionRecordConsent,
@@ -17,6 +20,7 @@ from actions.actions import (
     ActionWithdrawConsent,
     ValidateIntakeForm,
 )
+from actions.server import RejectingActionExecutor
 from api.db.models import Handoff
 from tagging.live import LiveTagger
 from tagging.store import write_current
@@ -222,3 +226,73 @@ async def test_a_wrong_client_secret_fails_the_handoff_safely(
     assert _responses(dispatcher) == ["utter_handoff_failed"]
     with api_app.state.sessions() as session:
         assert session.query(Handoff).count() == 0
+
+
+class _BrokenTagger:
+    version = "broken"
+
+    def predict(self, texts: list[str]) -> list[Any]:
+        raise RuntimeError(f"cannot tag {texts[0]}")
+
+
+async def test_a_tagger_that_fails_hands_off_untagged_and_logs_no_text(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(tagger_service, "_current_tagger", lambda: _BrokenTagger())
+    untagged = REGISTRY.get_sample_value("intake_tagger_unavailable_total") or 0.0
+    canary = "kanariefugl-tagger"
+    slots, responses = await _tag(f"jeg bliver mobbet {canary}")
+    assert slots == {"tags": [], "tag_scores": {}, "tagger_status": "unavailable", "crisis": False}
+    assert responses == []
+    assert REGISTRY.get_sample_value("intake_tagger_unavailable_total") == untagged + 1
+    assert "RuntimeError" in caplog.text and canary not in caplog.text
+
+
+class _FailingAction(Action):  # type: ignore[misc]
+    def name(self) -> str:
+        return "action_that_fails"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        raise RuntimeError(f"failed on {tracker.latest_message.get('text')}")
+
+
+async def test_an_action_that_fails_is_rejected_without_the_conversation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    executor = RejectingActionExecutor()
+    executor.register_action(_FailingAction())
+    canary = "kanariefugl-action"
+    call = {
+        "next_action": "action_that_fails",
+        "sender_id": "abc",
+        "tracker": {
+            "sender_id": "abc",
+            "slots": {},
+            "latest_message": {"text": canary},
+            "events": [{"event": "user", "text": canary}],
+        },
+        "domain": {},
+        "version": "3.6.21",
+    }
+    # rasa-sdk answers a rejection with 400 and the action's name only; any other exception
+    # with 500 and the whole request, every message of the conversation, which Rasa logs.
+    with pytest.raises(ActionExecutionRejection) as rejected:
+        await executor.run(call)
+    assert rejected.value.action_name == "action_that_fails"
+    assert canary not in rejected.value.message and rejected.value.__cause__ is None
+    assert "RuntimeError" in caplog.text and canary not in caplog.text
+
+
+def test_the_action_server_runs_the_rejecting_executor(monkeypatch: pytest.MonkeyPatch) -> None:
+    import rasa_sdk.endpoint
+
+    started: list[Any] = []
+    monkeypatch.setattr(rasa_sdk.endpoint, "run", lambda executor, **_kw: started.append(executor))
+    # main() sets SANIC_HOST for the server it starts; restored after this test.
+    monkeypatch.setenv("SANIC_HOST", "127.0.0.1")
+    server.main()
+    [executor] = started
+    assert isinstance(executor, RejectingActionExecutor)
+    assert "action_tag_problem" in executor.actions  # the project's actions are registered

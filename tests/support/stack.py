@@ -132,6 +132,7 @@ def rasa_command(model: Path, port: int, api_token: str | None = None) -> list[s
         "--port", str(port),
         "--endpoints", "bot/endpoints.yml",
         "--credentials", "bot/credentials.yml",
+        "--logging-config-file", "bot/logging.yml",
     ]  # fmt: skip
     if api_token is not None:
         # Only for tests that read trackers; the product never enables Rasa's HTTP API.
