@@ -126,12 +126,9 @@ class ActionTagProblem(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         result = tag_text(str(tracker.get_slot("problem_description") or ""))
-        logger.info(
-            "tagged conversation: status=%s tags=%s crisis=%s",
-            result.status,
-            result.tags,
-            result.crisis,
-        )
+        # Which problems a youth has, and whether it is a crisis, are special-category data:
+        # the log says only that tagging ran (the api's queue log has the priority).
+        logger.info("tagged conversation: status=%s tag_count=%d", result.status, len(result.tags))
         if result.crisis:
             dispatcher.utter_message(response="utter_crisis")
         return [

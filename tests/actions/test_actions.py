@@ -95,11 +95,17 @@ async def test_tag_action_fills_tag_slots(live_models: Path) -> None:
     assert responses == []
 
 
-async def test_a_crisis_shows_the_emergency_numbers_at_once(live_models: Path) -> None:
+async def test_a_crisis_shows_the_emergency_numbers_at_once(
+    live_models: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
     slots, responses = await _tag("har samlet piller sammen og vil bare sove og ikke vågne")
     assert slots["tagger_status"] == "ok" and slots["crisis"] is True
     assert "selvmordstanker" in slots["tags"]
     assert responses == ["utter_crisis"]
+    # What the youth's problem is stays out of the log, at every level.
+    assert "tagged conversation: status=ok" in caplog.text
+    assert "selvmordstanker" not in caplog.text and "crisis" not in caplog.text.lower()
 
 
 async def test_without_a_model_the_handoff_is_marked_untagged(
