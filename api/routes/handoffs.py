@@ -3,14 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from api.db.models import Handoff
 from api.deps import ActionClient, SessionDep
 from api.routes.queue import live
-from api.services import handoffs, queue
+from api.services import consent, handoffs, queue
 from intake.demographics import AgeBand, Gender
 from tagging.taxonomy import TAG_IDS
 
@@ -72,6 +72,11 @@ def create_handoff(
     response: Response,
     request: Request,
 ) -> HandoffOut:
+    # The bot asks for consent first, but the action client's credentials alone could
+    # otherwise queue (and a counsellor then store) a conversation nobody agreed to, or one
+    # whose youth has withdrawn.
+    if not consent.has_consented(session, body.conversation_id):
+        raise HTTPException(status.HTTP_409_CONFLICT, "no active consent for this conversation")
     was_akut = _already_akut(session, body.conversation_id)
     handoff, created = handoffs.create_handoff(
         session,

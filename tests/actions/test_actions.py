@@ -143,6 +143,7 @@ async def test_handoff_action_records_the_handoff_in_the_api(api_app: FastAPI) -
         },
         sender_id="b" * 32,
     )
+    assert await ActionRecordConsent().run(dispatcher, tracker, DOMAIN) == []
     events = await ActionHandoff().run(dispatcher, tracker, DOMAIN)
     assert events == [SlotSet("handed_off", True)]
     assert _responses(dispatcher) == ["utter_handoff_done"]
@@ -209,7 +210,9 @@ async def test_the_action_server_token_is_fetched_once_and_reused(
     monkeypatch.setattr(handoff_client.tokens, "get", counting_get)
     for sender in ("c" * 32, "d" * 32):
         dispatcher = CollectingDispatcher()
-        await ActionHandoff().run(dispatcher, make_tracker({}, sender_id=sender), DOMAIN)
+        tracker = make_tracker({}, sender_id=sender)
+        await ActionRecordConsent().run(dispatcher, tracker, DOMAIN)
+        await ActionHandoff().run(dispatcher, tracker, DOMAIN)
         assert _responses(dispatcher) == ["utter_handoff_done"]
     assert token_requests == 1
 

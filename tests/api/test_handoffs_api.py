@@ -1,9 +1,19 @@
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.db.models import Handoff
+from tests.support.youth import give_consent
+
 CONVERSATION = "c0ffee00c0ffee00c0ffee00c0ffee00"
+
+
+@pytest.fixture(autouse=True)
+def consented(app: FastAPI) -> None:
+    """The bot hands off only after the youth's "ja"."""
+    give_consent(app, CONVERSATION)
 
 
 def _body(**overrides: Any) -> dict[str, Any]:
@@ -42,6 +52,24 @@ def test_asking_twice_returns_the_open_handoff_and_a_crisis_raises_priority(
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["priority"] == "akut"
+
+
+def test_no_handoff_without_consent_or_after_withdrawal(
+    app: FastAPI, client: TestClient, auth: dict[str, str]
+) -> None:
+    never_asked = "deadbeef" * 4
+    response = client.post(
+        "/api/v1/handoffs", json=_body(conversation_id=never_asked), headers=auth
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": "no active consent for this conversation"}
+
+    withdrawn = client.delete(f"/api/v1/consents/{CONVERSATION}", headers=auth)
+    assert withdrawn.status_code == 200, withdrawn.text
+    response = client.post("/api/v1/handoffs", json=_body(), headers=auth)
+    assert response.status_code == 409
+    with app.state.sessions() as session:
+        assert session.query(Handoff).count() == 0  # nothing queued for a counsellor
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.support.oauth import bearer, client_credentials_token, console_tokens
-from tests.support.youth import youth_token
+from tests.support.youth import give_consent, youth_token
 
 pytestmark = pytest.mark.usefixtures("accounts_ready")
 
@@ -79,6 +79,7 @@ def test_access_matrix(
     app: FastAPI, client: TestClient, action_secret: str, route: tuple[str, str], caller: str
 ) -> None:
     method, path = route
+    give_consent(app, HANDOFF["conversation_id"])  # the bot hands off only after "ja"
     headers = CALLERS[caller](app, client, action_secret)
     kwargs: dict[str, Any] = {"headers": headers}
     if method == "POST":

@@ -95,18 +95,27 @@ def stored_handoff(stack: Stack, **kwargs: Any) -> str:
 
 
 def action_handoff(stack: Stack, *, crisis: bool) -> str:
-    """POST /api/v1/handoffs as the action server does (its client-credentials token)."""
+    """Consent, then POST /api/v1/handoffs, as the action server does (its client-credentials
+    token)."""
     with httpx.Client(base_url=stack.api_url, timeout=20) as client:
         token = client.post(
             "/oauth/token",
             data={"grant_type": "client_credentials"},
             auth=(stack.env["ACTION_CLIENT_ID"], stack.env["ACTION_CLIENT_SECRET"]),
         ).json()["access_token"]
+        conversation_id = secrets.token_hex(16)
+        # The bot hands off only after the youth's "ja".
+        consent = client.post(
+            "/api/v1/consents",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"conversation_id": conversation_id},
+        )
+        assert consent.status_code == 201, consent.text
         response = client.post(
             "/api/v1/handoffs",
             headers={"Authorization": f"Bearer {token}"},
             json={
-                "conversation_id": secrets.token_hex(16),
+                "conversation_id": conversation_id,
                 "gender": "dreng",
                 "age_band": "16-18",
                 "crisis": crisis,

@@ -39,13 +39,17 @@ class Live:
             return token
 
     def handoff(self, **body: Any) -> httpx.Response:
+        """Consent, then the handoff, as the action server sends them."""
+        body.setdefault("conversation_id", secrets.token_hex(16))
         with httpx.Client(base_url=self.url) as client:
             token = client_credentials_token(client, self.action_secret)  # type: ignore[arg-type]
-            return client.post(
-                "/api/v1/handoffs",
+            consent = client.post(
+                "/api/v1/consents",
                 headers=bearer(token),
-                json={"conversation_id": secrets.token_hex(16), **body},
+                json={"conversation_id": body["conversation_id"]},
             )
+            assert consent.status_code in (200, 201), consent.text
+            return client.post("/api/v1/handoffs", headers=bearer(token), json=body)
 
     async def console(self, person: Person) -> ConsoleClient:
         console = ConsoleClient(self.url)

@@ -8,10 +8,15 @@ from api.auth.youth_grant import GRANT_TYPE, WIDGET_CLIENT_ID
 from api.services import consent, profile_access
 
 
-def consent_and_secret(app: FastAPI, profile_id: str) -> str:
-    """Consent as the bot records it, then the secret as the browser receives it."""
+def give_consent(app: FastAPI, profile_id: str) -> None:
+    """Consent as the bot records it (action_record_consent): the profile exists from here."""
     with app.state.sessions.begin() as session:
         consent.give(session, app.state.key_ring, profile_id)
+
+
+def consent_and_secret(app: FastAPI, profile_id: str) -> str:
+    """Consent as the bot records it, then the secret as the browser receives it."""
+    give_consent(app, profile_id)
     with app.state.sessions.begin() as session:
         secret = profile_access.issue_secret(session, profile_id)
     assert secret is not None
