@@ -9,6 +9,8 @@ including `intake --help`, goes through the full app in `intake.cli`.
 
 import sys
 
+from pydantic import ValidationError
+
 
 def main() -> None:
     if sys.argv[1:2] == ["tagger"]:
@@ -18,4 +20,12 @@ def main() -> None:
         return
     from intake.cli import app
 
-    app()
+    try:
+        app()
+    except ValidationError as exc:
+        # The settings (environment, .env) of any command: one line per bad variable, never
+        # its value (it may be a password or a key).
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper() or exc.title
+            print(f"error: configuration: {name}: {error['msg']}", file=sys.stderr)
+        sys.exit(2)

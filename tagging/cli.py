@@ -20,7 +20,7 @@ from rich.table import Table
 
 from tagging.corpus import DataError
 from tagging.evaluate import Metrics
-from tagging.store import ArtefactError, default_model_dir, read_current
+from tagging.store import ArtefactError, default_model_dir, read_current_or_none
 from tagging.taxonomy import BY_ID, CRISIS_TAGS, TAG_IDS
 
 app = typer.Typer(
@@ -96,7 +96,9 @@ def train(
         Path | None,
         typer.Option(help='JSON lines {"text", "tags"} of counsellor corrections.'),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (folds, classifier).")] = 4,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**32 - 1, help="Random seed (folds, classifier).")
+    ] = 4,
     if_missing: Annotated[
         bool, typer.Option("--if-missing", help="Only train when there is no current model.")
     ] = False,
@@ -119,10 +121,17 @@ def train(
     from tagging.train import train as run_train
 
     root = model_dir or default_model_dir()
-    current = read_current(root)
+    current = read_current_or_none(root)  # a broken pointer: train, and the new one replaces it
     if if_missing and current is not None and (root / current).is_dir():
         out.print(f"tagger model {current} present in {root}; not retraining")
         return
+    # Before a minute of training, not after it.
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"cannot use {root} as the model directory ({exc.strerror})", code=2)
+    if not os.access(root, os.W_OK | os.X_OK):
+        _fail(f"cannot write to the model directory {root}", code=2)
     try:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
@@ -142,6 +151,8 @@ def train(
             )
     except DataError as exc:
         _fail(str(exc), code=2)
+    except OSError as exc:
+        _fail(f"cannot write the new version under {root} ({exc.strerror})")
     out.print(f"trained tagger version [bold]{result.version}[/] in {result.seconds:.1f} s")
     out.print(_metrics_table(result.metrics, "fixed test split"))
     _print_summary(result.metrics)
@@ -219,6 +230,8 @@ def evaluate(
     from tagging.evaluate import compute_metrics, tag_errors, write_errors
     from tagging.model import label_matrix
 
+    if errors is not None and str(errors) == "-":
+        _fail("--errors needs a file name (stdout holds the figures; /dev/stdout works)", code=2)
     if errors is not None and errors.resolve() == file.resolve():
         _fail("--errors must name another file than the one evaluated", code=2)
     try:
@@ -297,6 +310,9 @@ def predict(
         # The reader went away (`| head`): stop quietly, as line-oriented tools do. Python
         # would otherwise complain at exit when it flushes stdout again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:  # a full disk, a closed or failing output
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(f"cannot write the predictions ({exc.strerror}); the output is incomplete")
 
 
 @app.command()
@@ -373,4 +389,4 @@ def prune(
     verb = "would delete" if dry_run else "deleted"
     for name in doomed:
         out.print(f"{verb} {name}", highlight=False)
-    out.print(f"{len(doomed)} version(s) {verb}; current: {read_current(root) or 'none'}")
+    out.print(f"{len(doomed)} version(s) {verb}; current: {read_current_or_none(root) or 'none'}")

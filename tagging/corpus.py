@@ -30,6 +30,28 @@ TEST_TSV = DATA_DIR / "test.tsv"
 EVAL_DIR = DATA_DIR / "eval"
 
 _SPACE = re.compile(r"\s+")
+# Only these end a line. `str.splitlines` also splits at U+2028, U+0085, form feeds and other
+# separators a youth's message may hold, which broke a message in two and shifted every
+# later line number (the feedback export could not be read back).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def file_lines(text: str) -> list[str]:
+    """The lines of a file's text, split at LF, CRLF and CR only."""
+    lines = _LINE_END.split(text)
+    if lines and not lines[-1]:
+        lines.pop()  # the file's final newline ends the last line; it starts no new one
+    return lines
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for a string holding a lone surrogate (JSON's "\\ud800"), which no UTF-8 file,
+    hash or tokenizer can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class DataError(ValueError):
@@ -88,7 +110,7 @@ def read_tsv_lines(path: Path) -> list[tuple[int, Example]]:
     spaces separate them ("Angst, familie", "angst;familie")."""
     examples: list[tuple[int, Example]] = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = file_lines(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
@@ -135,7 +157,7 @@ def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[Example]:
 
 
 def read_test_ids(path: Path = TEST_IDS_FILE) -> set[str]:
-    return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()}
+    return {ln.strip() for ln in file_lines(path.read_text(encoding="utf-8")) if ln.strip()}
 
 
 def load_eval_sets(eval_dir: Path = EVAL_DIR) -> dict[str, list[Example]]:
@@ -181,7 +203,7 @@ def read_feedback(path: Path) -> list[Example]:
     Every bad line is reported at once, so an analyst can fix the export in one go.
     """
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = file_lines(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise DataError(f"{path}: cannot read feedback file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
@@ -194,7 +216,10 @@ def read_feedback(path: Path) -> list[Example]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            errors.append(f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except (ValueError, RecursionError):  # a 5,000-digit number, nesting 100,000 deep
+            errors.append(f"line {lineno}: not JSON this reader can take (too large or deep)")
             continue
         if not isinstance(obj, dict):
             errors.append(f"line {lineno}: expected an object with 'text' and 'tags'")
@@ -203,6 +228,9 @@ def read_feedback(path: Path) -> list[Example]:
         tags = obj.get("tags")
         if not isinstance(text, str) or not text.strip():
             errors.append(f"line {lineno}: 'text' must be a non-empty string")
+            continue
+        if not is_unicode_text(text):
+            errors.append(f"line {lineno}: 'text' holds a lone surrogate (not Unicode text)")
             continue
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             errors.append(f"line {lineno}: 'tags' must be a list of tag ids")

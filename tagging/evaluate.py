@@ -161,10 +161,24 @@ def tag_errors(
 
 
 def write_errors(path: Path, errors: Sequence[TagError]) -> None:
-    """JSON lines, one error each; written beside `path` and moved into place, so an
-    interrupted run never leaves half a report where the last complete one was."""
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", encoding="utf-8") as fh:
-        for error in errors:
-            fh.write(json.dumps(error.to_json(), ensure_ascii=False) + "\n")
-    os.replace(partial, path)
+    """JSON lines, one error each. A file is written beside its target and moved into place,
+    so an interrupted run never leaves half a report where the last complete one was; a
+    symlink's target is what gets replaced. Anything else that exists (a pipe, `/dev/stdout`,
+    a process substitution) is written to as it is: replacing it would put a plain file where
+    a device or a FIFO was."""
+    lines = "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in errors)
+    target = path.resolve()
+    try:
+        is_special = target.exists() and not target.is_file()
+    except OSError:  # /dev/fd/N of a pipe resolves to "pipe:[...]", which stat cannot find
+        is_special = True
+    if is_special or (path.exists() and not target.exists()):
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write(lines)
+        return
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(lines, encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

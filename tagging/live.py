@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tagging.predictor import Tagger, load_version
-from tagging.store import default_model_dir, read_current
+from tagging.store import ArtefactError, default_model_dir, read_current
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class LiveTagger:
     def _wanted(self) -> str | None:
         try:
             version = read_current(self._root)
-        except (OSError, ValueError) as exc:  # unreadable or not text: keep what is loaded
+        except (OSError, ValueError, ArtefactError) as exc:  # unreadable: keep what is loaded
             if not self._warned_unreadable:  # once, not once per message
                 self._warned_unreadable = True
                 logger.warning("cannot read the current tagger pointer (%s)", type(exc).__name__)

@@ -121,17 +121,29 @@ def load_version(version_dir: Path) -> Tagger:
         )
     metadata = read_metadata(version_dir)
     check_versions(metadata, version_dir)
-    thresholds = metadata.get("thresholds")
-    if not isinstance(thresholds, dict):
-        raise ModelVersionError(
-            f"{version_dir}: metadata has no thresholds; retrain with `intake tagger train`"
-        )
+    thresholds = _thresholds(metadata, version_dir)
     calibration = _calibration(metadata, version_dir)
     pipeline = load_model(version_dir)
     logger.info("loaded tagger version %s", version_dir.name)
-    return Tagger(
-        pipeline, {str(k): float(v) for k, v in thresholds.items()}, version_dir.name, calibration
-    )
+    return Tagger(pipeline, thresholds, version_dir.name, calibration)
+
+
+def _thresholds(metadata: dict[str, Any], version_dir: Path) -> dict[str, float]:
+    stored = metadata.get("thresholds")
+    if not isinstance(stored, dict):
+        raise ModelVersionError(
+            f"{version_dir}: metadata has no thresholds; retrain with `intake tagger train`"
+        )
+    thresholds: dict[str, float] = {}
+    for tag, value in stored.items():
+        # bool is an int to Python; a threshold of `true` is a damaged file, not 1.0.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ModelVersionError(
+                f"{version_dir}: metadata has threshold {value!r} for {tag!r} (not a number "
+                "from 0 to 1); retrain with `intake tagger train`"
+            )
+        thresholds[str(tag)] = float(value)
+    return thresholds
 
 
 def _calibration(metadata: dict[str, Any], version_dir: Path) -> Calibration | None:

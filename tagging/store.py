@@ -60,12 +60,40 @@ def default_model_dir() -> Path:
     return Path(env) if env else PROJECT_ROOT / "models" / "tagger"
 
 
+def is_version_name(name: str) -> bool:
+    """A directory name inside the model directory: no path, no "." or ".."."""
+    return bool(name) and name not in (".", "..") and Path(name).name == name
+
+
 def read_current(model_dir: Path) -> str | None:
+    """The current version's name; None when there is no pointer. ModelVersionError when the
+    pointer is unreadable or names something that is not a version (a path, "..")."""
     path = model_dir / CURRENT_FILE
     if not path.is_file():
         return None
-    name = path.read_text(encoding="utf-8").strip()
+    try:
+        name = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelVersionError(
+            f"{path} is unreadable ({type(exc).__name__}); "
+            "point it at a version with `intake tagger use VERSION`"
+        ) from exc
+    if name and not is_version_name(name):
+        raise ModelVersionError(
+            f"{path} names {name!r}, which is not a version in {model_dir}; "
+            "point it at one with `intake tagger use VERSION`"
+        )
     return name or None
+
+
+def read_current_or_none(model_dir: Path) -> str | None:
+    """`read_current` where a broken pointer only means "no current version" (listing,
+    retraining, replacing it), logged once here."""
+    try:
+        return read_current(model_dir)
+    except ModelVersionError as exc:
+        logger.warning("%s", exc)
+        return None
 
 
 def write_current(model_dir: Path, version: str) -> None:
@@ -105,7 +133,7 @@ def read_metadata(version_dir: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ModelNotFoundError(f"{path} is missing; retrain with `intake tagger train`") from exc
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # also not UTF-8, not JSON
         raise ModelVersionError(
             f"{path} is unreadable ({exc}); retrain with `intake tagger train`"
         ) from exc
@@ -120,7 +148,8 @@ def check_versions(metadata: dict[str, Any], version_dir: Path) -> None:
     """Refuse an artefact made with another scikit-learn (pickled estimators are not portable)."""
     import sklearn
 
-    made_with = metadata.get("versions", {}).get("scikit-learn")
+    versions = metadata.get("versions")
+    made_with = versions.get("scikit-learn") if isinstance(versions, dict) else None
     if made_with != sklearn.__version__:
         raise ModelVersionError(
             f"tagger model {version_dir.name} was trained with scikit-learn {made_with}, "

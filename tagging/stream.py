@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol, TextIO
 
+from tagging.corpus import is_unicode_text
 from tagging.predictor import Tagger
 
 # Large enough that a piped file costs few round trips to the workers, small enough that an
@@ -100,11 +101,21 @@ def _parse(lineno: int, line: bytes) -> str:
         ) from exc
     except json.JSONDecodeError as exc:
         raise InputError(
-            f'stdin line {lineno}: not valid JSON ({exc.msg}); expected {{"text": ...}}'
+            f"stdin line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); "
+            'expected {"text": ...}'
+        ) from exc
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 100,000 deep
+        raise InputError(
+            f"stdin line {lineno}: JSON too large or too deeply nested for this reader; "
+            'expected {"text": ...}'
         ) from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputError(f'stdin line {lineno}: expected an object with a string "text"')
     text: str = obj["text"]
+    if not is_unicode_text(text):
+        raise InputError(
+            f'stdin line {lineno}: "text" holds a lone surrogate ("\\ud800"), not Unicode text'
+        )
     return text
 
 

@@ -60,7 +60,7 @@ from tagging.model import (
     training_targets,
 )
 from tagging.store import (
-    read_current,
+    read_current_or_none,
     read_metadata,
     save_model,
     unique_version_dir,
@@ -314,7 +314,7 @@ def _rules_hash() -> str:
 
 def _previous_metrics(model_dir: Path, test_hash: str) -> tuple[str, Metrics] | None:
     """Metrics of the current model, if it was measured on the same test split."""
-    version = read_current(model_dir)
+    version = read_current_or_none(model_dir)
     if version is None or not (model_dir / version).is_dir():
         return None
     try:

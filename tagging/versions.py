@@ -20,7 +20,8 @@ from tagging.predictor import Tagger, load_version
 from tagging.store import (
     ArtefactError,
     check_versions,
-    read_current,
+    is_version_name,
+    read_current_or_none,
     read_metadata,
     write_current,
 )
@@ -72,7 +73,7 @@ def list_versions(model_dir: Path) -> list[VersionSummary]:
     """Every version directory under `model_dir`, oldest first."""
     if not model_dir.is_dir():
         return []
-    current = read_current(model_dir)
+    current = read_current_or_none(model_dir)
     found = [_summary(path, path.name == current) for path in model_dir.iterdir() if path.is_dir()]
     return sorted(found, key=lambda v: (v.created or "", v.name))
 
@@ -87,7 +88,11 @@ def _summary(version_dir: Path, current: bool) -> VersionSummary:
         check_versions(metadata, version_dir)
     except ArtefactError as exc:
         problem = str(exc)
-    data = metadata.get("data") or {}
+    data = metadata.get("data")
+    if not isinstance(data, dict):
+        data = {}
+    created = metadata.get("created")
+    n_train = data.get("n_train")
     try:
         metrics: Metrics | None = Metrics.from_dict(metadata["metrics"])
     except (KeyError, TypeError, ValueError):  # the figures are for reading; the model may work
@@ -95,8 +100,8 @@ def _summary(version_dir: Path, current: bool) -> VersionSummary:
     return VersionSummary(
         version_dir.name,
         current,
-        created=metadata.get("created"),
-        n_train=data.get("n_train"),
+        created=created if isinstance(created, str) else None,  # sorted by it
+        n_train=n_train if isinstance(n_train, int) else None,
         feedback=bool(data.get("feedback")),
         metrics=metrics,
         problem=problem,
@@ -105,7 +110,7 @@ def _summary(version_dir: Path, current: bool) -> VersionSummary:
 
 def find_version(model_dir: Path, name: str) -> Path:
     """The directory of version `name`; UnknownVersionError for anything else (no paths)."""
-    if not name or name in (".", "..") or Path(name).name != name:
+    if not is_version_name(name):
         raise UnknownVersionError(f"{name!r} is not a version name")
     version_dir = model_dir / name
     if not version_dir.is_dir():
@@ -119,7 +124,7 @@ def use_version(model_dir: Path, name: str) -> tuple[str | None, Tagger]:
     version it replaces and the loaded tagger."""
     tagger = load_version(find_version(model_dir, name))
     tagger.predict(["hej"])  # a version that cannot answer must not become current
-    previous = read_current(model_dir)
+    previous = read_current_or_none(model_dir)  # a broken pointer is what `use` repairs
     write_current(model_dir, name)
     logger.info("tagger version %s published by hand (was %s)", name, previous)
     return previous, tagger

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,11 @@ def test_the_tagger_commands_start_without_the_database_modules(model_dir: Path)
         ('{"tekst": "hej"}\n', 'stdin line 1: expected an object with a string "text"'),
         ('["hej"]\n', "stdin line 1"),
         (b"\xff\xfe garbage\n", "stdin"),
+        ('{"text": "ok"}\n{"text": "a\\ud800b"}\n', 'stdin line 2: "text" holds a lone surrogate'),
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "stdin line 1: JSON too large"),
+        ('{"text": "ok", "n": ' + "9" * 5000 + "}\n", "stdin line 1: JSON too large"),
     ],
+    ids=["not-json", "no-text", "list", "not-utf8", "lone-surrogate", "deep", "huge-number"],
 )
 def test_predict_bad_input_is_a_clear_error(
     model_dir: Path, stdin: str | bytes, fragment: str
@@ -85,6 +90,8 @@ def test_predict_bad_input_is_a_clear_error(
     assert result.exit_code == 2
     assert fragment in result.output
     assert "Traceback" not in result.output
+    if isinstance(stdin, str) and stdin.startswith('{"text": "ok"}'):  # answered before
+        assert json.loads(result.stdout.splitlines()[0])["text"] == "ok"
 
 
 def test_predict_without_a_model_says_how_to_train(tmp_path: Path) -> None:
@@ -216,6 +223,39 @@ def test_evaluate_errors_never_overwrite_the_evaluated_file(
     assert "cannot write" in result.output and "Traceback" not in result.output
 
 
+def test_evaluate_errors_write_through_devices_pipes_and_symlinks(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text("hej\tselvmordstanker\n", encoding="utf-8")
+    # `--errors /dev/null` replaced /dev/null with a plain file (as root). A device node of
+    # the test's own stands in for it, so a regression cannot break the machine.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        device = Path(os.devnull)  # not root: the real one cannot be replaced either
+    assert _evaluate_with_errors(model_dir, labelled, device).exit_code == 0
+    assert device.is_char_device()
+    real = tmp_path / "reports" / "errors.jsonl"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "errors.jsonl"
+    link.symlink_to(real)
+    assert _evaluate_with_errors(model_dir, labelled, link).exit_code == 0
+    assert link.is_symlink()  # the link stays; its target holds the new report
+    assert json.loads(real.read_text(encoding="utf-8"))["line"] == 1
+    assert sorted(p.name for p in real.parent.iterdir()) == ["errors.jsonl"]  # no leftovers
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE) as reader:
+        assert _evaluate_with_errors(model_dir, labelled, fifo).exit_code == 0
+        piped, _ = reader.communicate(timeout=30)
+    assert json.loads(piped)["expected"] == ["selvmordstanker"] and fifo.is_fifo()
+    result = _evaluate_with_errors(model_dir, labelled, Path("-"))
+    assert result.exit_code == 2 and not Path("-").exists()
+
+
 def test_train_if_missing_keeps_the_current_model(model_dir: Path) -> None:
     before = (model_dir / "current").read_text()
     result = runner.invoke(app, ["tagger", "train", "--if-missing", "--model-dir", str(model_dir)])
@@ -233,3 +273,25 @@ def test_train_rejects_bad_feedback_before_training(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "line 1: unknown tag 'ikke_et_tag'" in result.output
     assert not (tmp_path / "m" / "current").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--seed", "-1"], "--seed"),
+        (["--seed", str(2**32)], "--seed"),
+        (["--model-dir", "{tmp}/a-file"], "cannot use"),
+    ],
+    ids=["negative-seed", "seed-too-large", "model-dir-is-a-file"],
+)
+def test_train_refuses_bad_options_before_training(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    if "--model-dir" not in args:
+        args += ["--model-dir", str(tmp_path / "m")]
+    result = runner.invoke(app, ["tagger", "train", *args])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m").exists()  # nothing trained or written

@@ -147,6 +147,54 @@ def test_feedback_validation_lists_every_bad_line(tmp_path: Path) -> None:
         assert fragment in msg
 
 
+# Separators `str.splitlines` breaks at but a message may hold (a pasted text, a phone's
+# line separator): only LF, CRLF and CR end a line.
+_INNER_BREAKS = ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1c"]
+
+
+def test_feedback_as_exported_reads_back_whatever_the_text_holds(tmp_path: Path) -> None:
+    f = tmp_path / "fb.jsonl"
+    texts = [f"jeg er så alene{sep}og ked af det" for sep in _INNER_BREAKS]
+    # As `intake feedback export` writes it: ensure_ascii=False keeps U+2028 as it is.
+    f.write_text(
+        "".join(
+            json.dumps({"text": t, "tags": ["ensomhed"]}, ensure_ascii=False) + "\n" for t in texts
+        ),
+        encoding="utf-8",
+    )
+    assert [ex.text for ex in read_feedback(f)] == texts
+
+
+def test_tsv_line_numbers_count_only_real_line_ends(tmp_path: Path) -> None:
+    f = tmp_path / "set.tsv"
+    rows = [f"ensom{sep}og ked\tensomhed" for sep in _INNER_BREAKS] + ["noget\tukendt_tag"]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"set.tsv:{len(rows)}: unknown tag 'ukendt_tag'"):
+        read_tsv(f)
+    f.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
+    assert [line for line, _ in read_tsv_lines(f)] == list(range(1, len(rows)))
+
+
+def test_feedback_that_no_reader_can_take_is_a_bad_line_not_a_crash(tmp_path: Path) -> None:
+    f = tmp_path / "fb.jsonl"
+    f.write_text(
+        "\n".join(
+            [
+                '{"text": "a\\ud800b", "tags": ["ensomhed"]}',
+                '{"text": "x", "tags": []' + ', "n": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                '{"text": "x", "tags": [], "n": ' + "9" * 5000 + "}",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        read_feedback(f)
+    msg = str(info.value)
+    assert "3 bad feedback line(s)" in msg
+    assert "line 1: 'text' holds a lone surrogate" in msg
+    assert "line 2: not JSON this reader can take" in msg and "line 3: not JSON" in msg
+
+
 def test_merge_feedback_never_touches_the_test_split() -> None:
     train = [Example("a b c", ("angst",)), Example("d e f", ())]
     test = [Example("Test Besked", ("sorg",))]

@@ -172,3 +172,82 @@ def test_prune_keeps_the_newest_and_the_current_version(
     assert sorted(p.name for p in root.iterdir() if p.is_dir()) == ["v1", "v3", "v4"]
     result = runner.invoke(app, ["tagger", "prune", "--keep", "0", "--model-dir", str(root)])
     assert result.exit_code == 2
+
+
+def _damage(version_dir: Path, damage: str) -> None:
+    meta = version_dir / "metadata.json"
+    if damage == "metadata-not-utf8":
+        meta.write_bytes(b"\xff\xfe{}")
+    elif damage == "versions-not-an-object":
+        _edit_metadata(version_dir, {"versions": "1.5"})
+    elif damage == "threshold-not-a-number":
+        _edit_metadata(version_dir, {"thresholds.angst": "high"})
+    elif damage == "threshold-null":
+        _edit_metadata(version_dir, {"thresholds.angst": None})
+    elif damage == "threshold-bool":
+        _edit_metadata(version_dir, {"thresholds.angst": True})
+    elif damage == "data-and-created-wrong-types":
+        _edit_metadata(version_dir, {"data": "x", "created": 5})
+    else:
+        raise AssertionError(damage)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "metadata-not-utf8",
+        "versions-not-an-object",
+        "threshold-not-a-number",
+        "threshold-null",
+        "threshold-bool",
+    ],
+)
+def test_a_damaged_version_is_a_clear_error_and_still_listed(
+    two_versions: Path, damage: str
+) -> None:
+    _damage(two_versions / "v1", damage)
+    for args in (["predict"], ["use", "v1"]):
+        result = runner.invoke(
+            app, ["tagger", *args, "--model-dir", str(two_versions)], input='{"text": "hej"}\n'
+        )
+        assert result.exit_code == 1, result.output
+        assert "retrain" in result.output and "Traceback" not in result.output
+    # The others stay usable, and the damaged one is listed with its problem where it has one.
+    result = runner.invoke(app, ["tagger", "versions", "--model-dir", str(two_versions)])
+    assert result.exit_code == 0, result.output
+    assert "v1" in result.output and "v2" in result.output
+    assert (
+        runner.invoke(app, ["tagger", "use", "v2", "--model-dir", str(two_versions)]).exit_code == 0
+    )
+
+
+def test_metadata_fields_of_the_wrong_type_do_not_break_the_listing(two_versions: Path) -> None:
+    _damage(two_versions / "v2", "data-and-created-wrong-types")
+    listed = list_versions(two_versions)
+    by_name = {v.name: (v.created, v.n_train) for v in listed}
+    assert by_name["v2"] == (None, None) and by_name["v1"][1] is not None
+    result = runner.invoke(
+        app, ["tagger", "prune", "--keep", "1", "--dry-run", "--model-dir", str(two_versions)]
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("pointer", "problem"),
+    [(b"\xff\xfe", "unreadable"), (b"../v1\n", "not a version"), (b"/etc\n", "not a version")],
+    ids=["not-utf8", "parent-path", "absolute-path"],
+)
+def test_a_broken_current_pointer_is_named_and_use_repairs_it(
+    two_versions: Path, pointer: bytes, problem: str
+) -> None:
+    (two_versions / "current").write_bytes(pointer)
+    result = runner.invoke(
+        app, ["tagger", "predict", "--model-dir", str(two_versions)], input='{"text": "hej"}\n'
+    )
+    assert result.exit_code == 1 and problem in result.output, result.output
+    assert "intake tagger use" in result.output and "Traceback" not in result.output
+    listed = runner.invoke(app, ["tagger", "versions", "--model-dir", str(two_versions)])
+    assert listed.exit_code == 0 and "v1" in listed.output, listed.output
+    result = runner.invoke(app, ["tagger", "use", "v2", "--model-dir", str(two_versions)])
+    assert result.exit_code == 0, result.output
+    assert read_current(two_versions) == "v2"
