@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 
 import typer
@@ -46,13 +47,41 @@ def anonymise() -> None:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
             _fail(lineno, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        except (ValueError, RecursionError):  # a 5,000-digit number, nesting 100,000 deep
+            _fail(lineno, "JSON too large or too deeply nested for this reader")
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             _fail(lineno, 'expected a JSON object with a string field "text"')
-        result = anonymiser.anonymise(obj["text"])
+        text: str = obj["text"]
+        if not _is_unicode(text):
+            _fail(lineno, '"text" holds a lone surrogate ("\\ud800"), not Unicode text')
+        result = anonymiser.anonymise(text)
         record = {
             "text": result.text,
             "entities": [{"type": e.type, "start": e.start, "end": e.end} for e in result.entities],
         }
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    out.flush()
+        _write(out, json.dumps(record, ensure_ascii=False) + "\n")
+    _write(out, "")
     out.detach()
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _write(out: io.TextIOWrapper, line: str) -> None:
+    """Write (and flush); a reader that went away (`| head`) ends the command quietly, a
+    failing output (a full disk) with a one-line error."""
+    try:
+        out.write(line)
+        out.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(code=0) from None
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        typer.echo(f"intake anonymise: cannot write the output ({exc.strerror})", err=True)
+        raise typer.Exit(code=1) from None

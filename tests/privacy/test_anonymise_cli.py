@@ -66,3 +66,35 @@ def test_invalid_json_names_the_line() -> None:
     err = proc.stderr.decode()
     assert "line 1" in err and "not valid JSON" in err
     assert "120805" not in err and "Traceback" not in err
+
+
+def test_input_no_reader_can_take_is_a_bad_line_not_a_traceback() -> None:
+    first = b'{"text": "jeg hedder mikkel"}\n'
+    for bad, reason in (
+        (b'{"text": "120805-1234 \\ud800"}\n', "lone surrogate"),
+        (b'{"text": "x", "n": ' + b"9" * 5000 + b"}\n", "too large"),
+        (b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", "too large"),
+    ):
+        proc = run(first + bad)
+        err = proc.stderr.decode()
+        assert proc.returncode == 1, err
+        assert "line 2" in err and reason in err
+        assert "Traceback" not in err and "120805" not in err
+        assert len(proc.stdout.decode().splitlines()) == 1  # the good line was answered
+
+
+def test_a_full_disk_is_a_one_line_error() -> None:
+    if not Path("/dev/full").is_char_device():
+        return
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "intake", "anonymise"],
+            input=b'{"text": "jeg hedder mikkel"}\n',
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "cannot write" in err and "Traceback" not in err
