@@ -20,7 +20,8 @@ import signal
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Protocol, TextIO
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TextIO
 
 from tagging.corpus import is_unicode_text
 from tagging.predictor import Tagger
@@ -79,19 +80,31 @@ def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[B
         yield [(lineno + 1, last)]
 
 
-def parse_batch(batch: Batch) -> tuple[list[str], InputError | None]:
-    """The "text" of each line up to the first line that has none, and the error that names
-    that line (None when every line has one)."""
-    texts: list[str] = []
+@dataclass
+class Parsed:
+    """The lines of a batch that parsed: each one's text, and its "id" where it had one."""
+
+    texts: list[str] = field(default_factory=list)
+    # (id,) for a line with an "id" (null included), () for one without: a sentinel object
+    # would not survive the trip to a worker process.
+    ids: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def parse_batch(batch: Batch) -> tuple[Parsed, InputError | None]:
+    """The lines up to the first line without a "text", and the error that names that line
+    (None when every line has one)."""
+    parsed = Parsed()
     for lineno, line in batch:
         try:
-            texts.append(_parse(lineno, line))
+            obj = _parse(lineno, line)
         except InputError as exc:
-            return texts, exc
-    return texts, None
+            return parsed, exc
+        parsed.texts.append(obj["text"])
+        parsed.ids.append((obj["id"],) if "id" in obj else ())
+    return parsed, None
 
 
-def _parse(lineno: int, line: bytes) -> str:
+def _parse(lineno: int, line: bytes) -> dict[str, Any]:
     try:
         # A byte-order mark (files saved by Windows editors) can only open the first line.
         obj = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
@@ -111,24 +124,26 @@ def _parse(lineno: int, line: bytes) -> str:
         ) from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputError(f'stdin line {lineno}: expected an object with a string "text"')
-    text: str = obj["text"]
-    if not is_unicode_text(text):
+    if not is_unicode_text(obj["text"]):
         raise InputError(
             f'stdin line {lineno}: "text" holds a lone surrogate ("\\ud800"), not Unicode text'
         )
-    return text
+    return obj
 
 
-def prediction_lines(tagger: Tagger, texts: list[str]) -> str:
-    """The output lines (DESIGN.md's contract) for `texts`, newline-terminated."""
-    return "".join(
-        json.dumps(
-            {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis},
-            ensure_ascii=False,
-        )
-        + "\n"
-        for text, pred in zip(texts, tagger.predict(texts), strict=True)
-    )
+def prediction_lines(tagger: Tagger, parsed: Parsed) -> str:
+    """The output lines (DESIGN.md's contract) for `parsed`, newline-terminated. An input's
+    "id" comes back first in its line, so a caller can match answers to questions whatever
+    the order or duplicates of its texts."""
+    lines = []
+    for text, line_id, pred in zip(
+        parsed.texts, parsed.ids, tagger.predict(parsed.texts), strict=True
+    ):
+        answer = {"text": text, "tags": pred.tags, "scores": pred.scores, "crisis": pred.crisis}
+        if line_id:
+            answer = {"id": line_id[0], **answer}
+        lines.append(json.dumps(answer, ensure_ascii=False) + "\n")
+    return "".join(lines)
 
 
 def predict_stream(
@@ -143,9 +158,9 @@ def predict_stream(
         if jobs > 1 and len(batch) >= spread_from:
             _predict_in_workers(tagger, itertools.chain([batch], batches), sink, jobs)
             return
-        texts, error = parse_batch(batch)
-        if texts:
-            sink.write(prediction_lines(tagger, texts))
+        parsed, error = parse_batch(batch)
+        if parsed.texts:
+            sink.write(prediction_lines(tagger, parsed))
             sink.flush()
         if error is not None:
             raise error
@@ -170,9 +185,9 @@ def _install(tagger: Tagger) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _predict_in_worker(texts: list[str]) -> str:
+def _predict_in_worker(parsed: Parsed) -> str:
     assert _worker_tagger is not None, "worker started without a tagger"
-    return prediction_lines(_worker_tagger, texts)
+    return prediction_lines(_worker_tagger, parsed)
 
 
 _DONE = None
@@ -205,11 +220,11 @@ def _predict_in_workers(tagger: Tagger, batches: Iterable[Batch], sink: TextIO, 
     ) as pool:
         try:
             for batch in batches:
-                texts, error = parse_batch(batch)
+                parsed, error = parse_batch(batch)
                 if failure:
                     break
-                if texts:
-                    in_flight.put(pool.submit(_predict_in_worker, texts))
+                if parsed.texts:
+                    in_flight.put(pool.submit(_predict_in_worker, parsed))
                     if writer is None:
                         # Only now: the pool forks its workers at the first submit, and a
                         # fork must not copy a running thread's half-held locks.

@@ -84,6 +84,20 @@ def test_a_bad_line_is_named_after_every_line_before_it_is_answered(
     assert [json.loads(line)["text"] for line in sink.getvalue().splitlines()] == good
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_input_id_comes_back_with_its_answer(tagger: Tagger, jobs: int) -> None:
+    ids: list[object] = [7, "a-7", None, {"row": 3}, [1, 2]]
+    lines = [{"id": i, "text": "jeg bliver mobbet"} for i in ids] + [{"text": "uden id"}]
+    data = b"".join(json.dumps(line).encode() + b"\n\n" for line in lines * 10)
+    sink = io.StringIO()
+    predict_stream(tagger, io.BytesIO(data), sink, jobs=jobs, spread_from=0)
+    out = [json.loads(line) for line in sink.getvalue().splitlines()]
+    # Blank lines get no answer; the ids say which answer is whose.
+    assert [o.get("id", "none") for o in out] == [*ids, "none"] * 10
+    assert [next(iter(o)) for o in out[:2]] == ["id", "id"]  # first, as a key to match on
+    assert all(o["tags"] == ["mobning"] for o in out if "id" in o)
+
+
 def test_a_byte_order_mark_before_the_first_line_is_not_part_of_it(tagger: Tagger) -> None:
     sink = io.StringIO()
     predict_stream(tagger, io.BytesIO(b"\xef\xbb\xbf" + _lines(["hej", "hej igen"])), sink)
