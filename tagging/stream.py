@@ -11,6 +11,7 @@ moves to the workers once a batch that large arrives, which is what a piped file
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import multiprocessing
@@ -68,7 +69,7 @@ def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[B
         batch: Batch = []
         for line in lines:
             lineno += 1
-            if line.strip():
+            if _has_content(lineno, line):
                 batch.append((lineno, line))
             if len(batch) >= max_lines:
                 yield batch
@@ -76,8 +77,16 @@ def read_batches(stream: Source, max_lines: int = MAX_BATCH_LINES) -> Iterator[B
         if batch:
             yield batch
     last = b"".join(pending)
-    if last.strip():  # a last line without a newline
+    if _has_content(lineno + 1, last):  # a last line without a newline
         yield [(lineno + 1, last)]
+
+
+def _has_content(lineno: int, line: bytes) -> bool:
+    """Not blank; a byte-order mark opening the first line (a Windows editor's) is not
+    content either."""
+    if lineno == 1:
+        line = line.removeprefix(codecs.BOM_UTF8)
+    return bool(line.strip())
 
 
 @dataclass

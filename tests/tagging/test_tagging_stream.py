@@ -107,6 +107,12 @@ def test_a_byte_order_mark_before_the_first_line_is_not_part_of_it(tagger: Tagge
     ]
 
 
+def test_a_byte_order_mark_alone_on_the_first_line_is_a_blank_line(tagger: Tagger) -> None:
+    sink = io.StringIO()
+    predict_stream(tagger, io.BytesIO(b"\xef\xbb\xbf\r\n" + _lines(["hej"])), sink)
+    assert [json.loads(line)["text"] for line in sink.getvalue().splitlines()] == ["hej"]
+
+
 def test_bytes_that_are_not_utf8_are_named_by_line(tagger: Tagger) -> None:
     with pytest.raises(InputError, match="stdin line 2: not UTF-8"):
         predict_stream(tagger, io.BytesIO(b'{"text": "hej"}\n\xff\xfe\n'), io.StringIO())
