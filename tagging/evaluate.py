@@ -167,11 +167,12 @@ def write_errors(path: Path, errors: Sequence[TagError]) -> None:
     a process substitution) is written to as it is: replacing it would put a plain file where
     a device or a FIFO was."""
     lines = "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in errors)
-    target = path.resolve()
     try:
+        target = path.resolve()
         is_special = target.exists() and not target.is_file()
-    except OSError:  # /dev/fd/N of a pipe resolves to "pipe:[...]", which stat cannot find
-        is_special = True
+    except (OSError, RuntimeError):  # a symlink loop, a directory we may not search
+        target, is_special = path, True
+    # `>(cmd)` is /dev/fd/N: it opens, but resolves to "pipe:[...]", a name that is nowhere.
     if is_special or (path.exists() and not target.exists()):
         with path.open("w", encoding="utf-8") as fh:
             fh.write(lines)

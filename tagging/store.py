@@ -88,7 +88,7 @@ def read_current(model_dir: Path) -> str | None:
 
 def read_current_or_none(model_dir: Path) -> str | None:
     """`read_current` where a broken pointer only means "no current version" (listing,
-    retraining, replacing it), logged once here."""
+    retraining, replacing it), logged as a warning."""
     try:
         return read_current(model_dir)
     except ModelVersionError as exc:
