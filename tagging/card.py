@@ -148,10 +148,22 @@ def render_card(metadata: dict[str, Any]) -> str:
         )
     if d.get("feedback"):
         fb = d["feedback"]
+        # Counts added in later versions are absent from older metadata.
+        unchanged = (
+            f", {fb['unchanged']} unchanged (the training message had those tags)"
+            if "unchanged" in fb
+            else ""
+        )
+        overruled = (
+            f"; {fb['duplicates']} line(s) overruled by a later line for the same message "
+            f"({fb['conflicts']} with other tags)"
+            if fb.get("duplicates")
+            else ""
+        )
         lines.append(
             f"Feedback merged into training only: {fb['added']} added, {fb['corrected']} "
-            f"corrected, {fb['skipped_test']} skipped because they match test or held-out "
-            "messages."
+            f"corrected{unchanged}, {fb['skipped_test']} skipped because they match test or "
+            f"held-out messages{overruled}."
         )
     if metadata.get("held_back"):
         lines += [

@@ -154,6 +154,8 @@ def train(
     except OSError as exc:
         _fail(f"cannot write the new version under {root} ({exc.strerror})")
     out.print(f"trained tagger version [bold]{result.version}[/] in {result.seconds:.1f} s")
+    if result.feedback is not None:
+        out.print(f"feedback: {result.feedback.summary()}", highlight=False)
     out.print(_metrics_table(result.metrics, "fixed test split"))
     _print_summary(result.metrics)
     for name, metrics in result.held_out_metrics.items():

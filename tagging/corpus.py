@@ -241,6 +241,8 @@ def read_feedback(path: Path) -> list[Example]:
             errors.append(f"line {lineno}: {exc}")
             continue
         examples.append(Example(text.strip(), tuple(valid)))
+    if not errors and not examples:
+        raise DataError(f"{path}: no corrections in the feedback file")
     if errors:
         shown = "\n  ".join(errors[:20])
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
@@ -250,9 +252,39 @@ def read_feedback(path: Path) -> list[Example]:
 
 @dataclass(frozen=True)
 class MergeStats:
+    """What a feedback file did to the training data, counted in messages."""
+
     added: int
-    corrected: int
-    skipped_test: int
+    corrected: int  # a training message whose tags changed
+    skipped_test: int  # the test split's or a held-out set's message: never trained on
+    unchanged: int = 0  # a training message that already had these tags
+    duplicates: int = 0  # lines overruled by a later line for the same message
+    conflicts: int = 0  # ... of which gave other tags than the line that won
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.corrected)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} added, {self.corrected} corrected, {self.unchanged} unchanged, "
+            f"{self.skipped_test} skipped (test or held-out messages)"
+        )
+        if self.duplicates:
+            text += (
+                f"; {self.duplicates} line(s) overruled by a later line for the same message "
+                f"({self.conflicts} with other tags)"
+            )
+        return text
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def near_key(text: str) -> str:
+    """A message with case, spacing, punctuation and emoji taken out: a correction of a test
+    or held-out message with a "!" added is still that message."""
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def merge_feedback(
@@ -260,22 +292,34 @@ def merge_feedback(
 ) -> tuple[list[Example], MergeStats]:
     """Add corrections to the training data only.
 
-    A correction of a training message replaces its labels; one that matches a message of
-    `test` (the test split and the held-out sets) is dropped, so those stay comparable across
-    versions and are never trained on.
+    The feedback is in time order (`intake feedback export`), so of several lines for the
+    same message the last one counts. A correction of a training message replaces its
+    labels; one that matches a message of `test` (the test split and the held-out sets), also
+    with other punctuation, is dropped, so those stay comparable across versions and are
+    never trained on.
     """
-    test_ids = {ex.id for ex in test}
-    by_id: dict[str, Example] = {ex.id: ex for ex in train}
-    added = corrected = skipped = 0
+    latest: dict[str, Example] = {}
+    duplicates = conflicts = 0
     for ex in feedback:
-        if ex.id in test_ids:
+        earlier = latest.pop(ex.id, None)  # re-inserted: the order is the last line's
+        if earlier is not None:
+            duplicates += 1
+            conflicts += set(earlier.tags) != set(ex.tags)
+        latest[ex.id] = ex
+    test_keys = {near_key(ex.text) for ex in test}
+    by_id: dict[str, Example] = {ex.id: ex for ex in train}
+    added = corrected = unchanged = skipped = 0
+    for ex in latest.values():
+        if near_key(ex.text) in test_keys:
             skipped += 1
-        elif ex.id in by_id:
-            corrected += 1
-            by_id[ex.id] = ex
-        else:
+        elif ex.id not in by_id:
             added += 1
             by_id[ex.id] = ex
-    stats = MergeStats(added=added, corrected=corrected, skipped_test=skipped)
-    logger.info("feedback merged: added=%d corrected=%d skipped_test=%d", added, corrected, skipped)
+        elif set(by_id[ex.id].tags) == set(ex.tags):
+            unchanged += 1
+        else:
+            corrected += 1
+            by_id[ex.id] = ex
+    stats = MergeStats(added, corrected, skipped, unchanged, duplicates, conflicts)
+    logger.info("feedback merged: %s", stats.summary())
     return list(by_id.values()), stats

@@ -32,6 +32,7 @@ from tagging.corpus import (
     CORPUS_DIR,
     EVAL_DIR,
     TEST_IDS_FILE,
+    DataError,
     Example,
     MergeStats,
     Split,
@@ -109,6 +110,8 @@ class TrainResult:
     held_out_metrics: dict[str, Metrics] = field(default_factory=dict)
     # Why the version was written but `current` left alone (tagging.versions), if it was.
     held_back: str | None = None
+    # What --feedback did to the training data.
+    feedback: MergeStats | None = None
 
 
 def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -> float:
@@ -351,6 +354,12 @@ def train(
         fb = read_feedback(feedback)
         feedback_hash = data_hash(fb)
         train_set, merge = merge_feedback(split.train, split.evaluation_examples(), fb)
+        if not merge.changed_anything:
+            # Before a minute of training and a new version identical to the last one.
+            raise DataError(
+                f"{feedback}: the feedback changes nothing ({merge.summary()}); "
+                "train without --feedback to retrain anyway"
+            )
     test_hash = data_hash(split.test)
     previous = _previous_metrics(model_dir, test_hash)
     tick("data loaded")
@@ -393,9 +402,13 @@ def train(
             if merge is None
             else {
                 "hash": feedback_hash,
+                "lines": len(fb),
                 "added": merge.added,
                 "corrected": merge.corrected,
+                "unchanged": merge.unchanged,
                 "skipped_test": merge.skipped_test,
+                "duplicates": merge.duplicates,
+                "conflicts": merge.conflicts,
             },
         },
         "rules_hash": _rules_hash(),
@@ -442,4 +455,5 @@ def train(
         None if base is None else base[0],
         held_out,
         held_back,
+        merge,
     )

@@ -111,6 +111,7 @@ def test_feedback_merges_into_training_and_card_compares(model_dir: Path, tmp_pa
     meta = json.loads((root / new / "metadata.json").read_text())
     assert meta["data"]["feedback"]["added"] == 2
     assert meta["data"]["feedback"]["skipped_test"] == 1
+    assert "feedback: 2 added, 0 corrected, 0 unchanged, 1 skipped" in result.output
     assert meta["compared_to"]["version"] == previous
     card = (root / new / "card.md").read_text()
     assert f"vs {previous}" in card and "ΔF1" in card

@@ -275,6 +275,19 @@ def test_train_rejects_bad_feedback_before_training(tmp_path: Path) -> None:
     assert not (tmp_path / "m" / "current").exists()
 
 
+def test_train_refuses_feedback_that_changes_nothing_before_training(tmp_path: Path) -> None:
+    from tagging.corpus import load_split
+
+    known = load_split().train[0]  # a training message, with the tags it already has
+    fb = tmp_path / "fb.jsonl"
+    fb.write_text(json.dumps({"text": known.text, "tags": list(known.tags)}) + "\n")
+    result = runner.invoke(
+        app, ["tagger", "train", "--feedback", str(fb), "--model-dir", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "changes nothing" in result.output and not (tmp_path / "m" / "current").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

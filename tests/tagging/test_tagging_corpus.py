@@ -210,6 +210,36 @@ def test_merge_feedback_never_touches_the_test_split() -> None:
     assert "test  besked" not in by_text and "Test Besked" not in by_text
 
 
+def test_merge_feedback_counts_messages_and_the_last_line_wins() -> None:
+    train = [Example("a b c", ("angst",)), Example("d e f", ("venskab",))]
+    test = [Example("Jeg er så stresset over eksamen", ("skole_stress",))]
+    feedback = [
+        Example("ny besked", ("misbrug",)),
+        Example("Ny  Besked", ("familie",)),  # the same message later: this one counts
+        Example("d e f", ("venskab",)),  # what it had already
+        Example("a b c", ("sorg",)),
+        Example("a b c", ("sorg",)),  # repeated, same tags
+        Example("jeg er så stresset over eksamen!! 😩", ("angst",)),  # a test message
+    ]
+    merged, stats = merge_feedback(train, test, feedback)
+    assert (stats.added, stats.corrected, stats.unchanged, stats.skipped_test) == (1, 1, 1, 1)
+    assert (stats.duplicates, stats.conflicts) == (2, 1)
+    assert stats.changed_anything
+    by_text = {ex.text: ex.tags for ex in merged}
+    assert by_text["Ny  Besked"] == ("familie",) and "ny besked" not in by_text
+    assert by_text["a b c"] == ("sorg",) and len(merged) == 3
+    assert "2 line(s) overruled" in stats.summary() and "1 unchanged" in stats.summary()
+    _, nothing = merge_feedback(train, test, [Example("d e f", ("venskab",))])
+    assert not nothing.changed_anything
+
+
+def test_an_empty_feedback_file_is_an_error(tmp_path: Path) -> None:
+    f = tmp_path / "fb.jsonl"
+    f.write_text("\n  \n", encoding="utf-8")
+    with pytest.raises(DataError, match="no corrections"):
+        read_feedback(f)
+
+
 def test_held_out_sets_are_loaded_by_name_and_kept_out_of_training(tmp_path: Path) -> None:
     corpus = load_split(eval_dir=tmp_path / "absent")
     assert corpus.held_out == {}
