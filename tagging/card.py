@@ -165,6 +165,8 @@ def render_card(metadata: dict[str, Any]) -> str:
             f"corrected{unchanged}, {fb['skipped_test']} skipped because they match test or "
             f"held-out messages{overruled}."
         )
+    if metadata.get("not_compared"):
+        lines += ["", f"**Not compared:** {metadata['not_compared']}."]
     if metadata.get("held_back"):
         lines += [
             "",

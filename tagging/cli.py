@@ -164,6 +164,8 @@ def train(
             f"{metrics.macro_f1:.3f}, crisis recall {metrics.crisis_recall:.3f}, crisis "
             f"precision {metrics.crisis_precision:.3f}"
         )
+    if result.not_compared:
+        err.print(f"[bold yellow]note:[/] {result.not_compared}", highlight=False, soft_wrap=True)
     if result.compared_to:
         out.print(f"compared with {result.compared_to} in {result.version_dir / 'card.md'}")
     out.print(f"model card: {result.version_dir / 'card.md'}")

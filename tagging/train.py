@@ -112,6 +112,8 @@ class TrainResult:
     held_back: str | None = None
     # What --feedback did to the training data.
     feedback: MergeStats | None = None
+    # Why a current version was not compared with (and so could not hold this one back).
+    not_compared: str | None = None
 
 
 def _fbeta(y: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_], beta: float) -> float:
@@ -330,6 +332,19 @@ def _previous_metrics(model_dir: Path, test_hash: str) -> tuple[str, Metrics] | 
     return version, Metrics.from_dict(meta["metrics"])
 
 
+def _why_not_compared(model_dir: Path) -> str | None:
+    """When there is a current version that `_previous_metrics` could not use, why: the
+    publish check then has nothing to compare with, which the analyst must know."""
+    version = read_current_or_none(model_dir)
+    if version is None or not (model_dir / version).is_dir():
+        return None
+    return (
+        f"current version {version} was measured on another test split (or its metadata is "
+        "unreadable), so the new version was neither compared with it nor checked against it "
+        "before publishing"
+    )
+
+
 def train(
     model_dir: Path,
     *,
@@ -362,6 +377,7 @@ def train(
             )
     test_hash = data_hash(split.test)
     previous = _previous_metrics(model_dir, test_hash)
+    not_compared = _why_not_compared(model_dir) if previous is None else None
     tick("data loaded")
 
     fitted = fit_and_score(train_set, split.test, seed, tick)
@@ -425,6 +441,7 @@ def train(
         },
         "train_seconds": seconds,
         "compared_to": None if base is None else {"version": base[0], "metrics": base[1].to_dict()},
+        "not_compared": not_compared,
         "held_back": held_back,
     }
     write_card(version_dir, metadata, yt, fitted.test_probs, fitted.test_pred)
@@ -456,4 +473,5 @@ def train(
         held_out,
         held_back,
         merge,
+        not_compared,
     )

@@ -130,6 +130,24 @@ def test_a_worse_retrain_is_written_but_not_published(trained: TrainResult, tmp_
     assert read_current(root) == new
 
 
+def test_a_current_version_on_another_test_split_is_named_as_not_compared(
+    trained: TrainResult, tmp_path: Path
+) -> None:
+    from tagging.card import render_card
+    from tagging.train import _why_not_compared
+
+    root = tmp_path / "models"
+    assert _why_not_compared(root) is None  # nothing published: nothing to say
+    shutil.copytree(trained.version_dir, root / "published")
+    (root / "current").write_text("published\n")
+    _edit_metadata(root / "published", {"data.test_hash": "another-split"})
+    reason = _why_not_compared(root)
+    assert reason is not None and "published" in reason and "publishing" in reason
+    meta = json.loads((trained.version_dir / "metadata.json").read_text())
+    card = render_card({**meta, "compared_to": None, "not_compared": reason})
+    assert f"**Not compared:** {reason}." in card
+
+
 def test_evaluate_and_predict_can_use_a_version_that_is_not_current(two_versions: Path) -> None:
     from tagging.corpus import TEST_TSV
 
